@@ -1,0 +1,78 @@
+import { test, expect, type Page } from '@playwright/test';
+import { keepScreenshot } from './screenshots';
+
+const COMPONENT = '/catalog/default/component/stacktalk-report-service';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('StackTalk Portal', () => {
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signInAsGuest(page);
+  });
+  test.afterAll(async () => page.close());
+
+  test('guest sign-in lands on the home page with search, quick links and owned entities', async () => {
+    await page.goto('/');
+    await expect(page.getByText('Welcome to StackTalk Portal')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Portal guide' }).first()).toBeVisible();
+    await expect(page.getByText('Owned by you and your teams')).toBeVisible();
+    await expect(page.getByPlaceholder('Search')).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+    for (const item of ['Catalog', 'APIs', 'Docs']) {
+      await expect(nav.getByRole('link', { name: item, exact: true })).toBeVisible();
+    }
+    await keepScreenshot(page, '01-home', 'docs/images/portal-home.png');
+  });
+
+  test('catalog lists the example systems', async () => {
+    await page.goto('/catalog?filters[kind]=system');
+    for (const system of ['stacktalk', 'voice-assistant', 'promptpulse']) {
+      await expect(page.getByRole('link', { name: system, exact: true }).first()).toBeVisible();
+    }
+    await keepScreenshot(page, '02-catalog-systems');
+  });
+
+  test('a component shows its owner and system', async () => {
+    await page.goto(COMPONENT);
+    await expect(page.getByRole('heading', { name: /Report service/ }).first()).toBeVisible();
+    const about = page.locator('article, [class*="MuiCard"]').filter({ hasText: 'About' }).first();
+    await expect(about.getByRole('link', { name: 'reporting' })).toBeVisible();
+    await expect(about.getByRole('link', { name: 'stacktalk', exact: true })).toBeVisible();
+    await keepScreenshot(page, '03-component-overview');
+  });
+
+  test('the Docs tab renders the component TechDocs built by mkdocs', async () => {
+    await page.goto(`${COMPONENT}/docs`);
+    // First view builds the site with mkdocs; the reader then shows it.
+    await expect(
+      page.locator('[data-testid="techdocs-native-shadowroot"]').getByRole('heading', { level: 1 }).first(),
+    ).toBeVisible({ timeout: 120_000 });
+    await keepScreenshot(page, '04-component-docs');
+  });
+
+  test('the Kubernetes tab lists pods from the fixture cluster', async () => {
+    await page.goto(`${COMPONENT}/kubernetes`);
+    await expect(page.getByText('doks-fixture').first()).toBeVisible();
+    await page.getByText('doks-fixture').first().click();
+    await expect(page.getByText(/stacktalk-report-service-[a-z0-9]+-[a-z0-9]+/).first()).toBeVisible();
+    await keepScreenshot(page, '05-component-kubernetes');
+  });
+
+  test('search finds the component by a phrase that is only in its docs', async () => {
+    // TechDocs are indexed every few seconds in the e2e config, after the first build above.
+    await expect(async () => {
+      await page.goto('/search?query=obsidian-ledger');
+      await expect(page.getByText(/obsidian-ledger reconciliation/i).first()).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 90_000, intervals: [3_000] });
+    await expect(page.getByRole('link', { name: /Runbook|Report service/ }).first()).toBeVisible();
+    await keepScreenshot(page, '06-search-docs-phrase');
+  });
+});

@@ -1,0 +1,39 @@
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  configPathsFromArgv,
+  describeMissingEnvVars,
+  findMissingEnvVars,
+} from './requiredEnv';
+
+const missingEnv = findMissingEnvVars(configPathsFromArgv(process.argv), process.env);
+if (missingEnv.length > 0) {
+  process.stderr.write(`${describeMissingEnvVars(missingEnv)}\n`);
+  process.exit(1);
+}
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+backend.add(import('@backstage/plugin-techdocs-backend'));
+
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+backend.start();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Starts the built portal on a throw-away data folder with the fixture Kubernetes API, runs the
+# Playwright suite against it in Debian's Chromium, and stops what it started.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_node
+export E2E_DATA="$ROOT/data-e2e"
+rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
+start_kubernetes_fixture
+
+if curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/liveness 2>/dev/null; then
+  warn "something already listens on :7007; stop it (make start?) before running the end-to-end tests"
+  exit 1
+fi
+"${BACKEND_CMD[@]}" --config app-config.yaml --config app-config.e2e.yaml > test-results/e2e-backend.log 2>&1 &
+backend_pid=$!
+trap 'kill $backend_pid 2>/dev/null; wait $backend_pid 2>/dev/null' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness 2>/dev/null && break
+  kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-backend.log"; tail -30 test-results/e2e-backend.log; exit 1; }
+  sleep 1
+done
+npx playwright test "$@"

