@@ -1,11 +1,23 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { CATALOG_ERRORS_TOPIC } from '@backstage/plugin-catalog-backend';
 import type { Entity } from '@backstage/catalog-model';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
+/** A processing error as the catalog publishes it (and the logs module logs it). */
+export interface CatalogError {
+  entity: string;
+  /** Where the entity was read from, e.g. `file:/…/bad.yaml`. */
+  location: string;
+  message: string;
+}
+
 export interface LoadedCatalog {
   entities: Entity[];
+  errors: CatalogError[];
   stop(): Promise<void>;
 }
 
@@ -19,10 +31,37 @@ const CATALOG_RULES = [
  * relations on two consecutive polls.
  */
 export async function loadCatalog(locationFiles: string[]): Promise<LoadedCatalog> {
+  const errors = new Map<string, CatalogError>();
+  const collectErrors = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'test-error-collector',
+    register(env) {
+      env.registerInit({
+        deps: { events: eventsServiceRef },
+        async init({ events }) {
+          await events.subscribe({
+            id: 'test-error-collector',
+            topics: [CATALOG_ERRORS_TOPIC],
+            async onEvent({ eventPayload }) {
+              const payload = eventPayload as { entity: string; location: string; errors: Error[] };
+              for (const error of payload.errors) {
+                errors.set(`${payload.entity} ${error.message}`, {
+                  entity: payload.entity,
+                  location: payload.location,
+                  message: error.message,
+                });
+              }
+            },
+          });
+        },
+      });
+    },
+  });
   const backend = await startTestBackend({
     features: [
       // jest runs without ESM support, so the plugin is required rather than import()ed
       require('@backstage/plugin-catalog-backend').default,
+      collectErrors,
       mockServices.rootConfig.factory({
         data: {
           catalog: {
@@ -34,35 +73,27 @@ export async function loadCatalog(locationFiles: string[]): Promise<LoadedCatalo
     ],
   });
   const baseUrl = `http://localhost:${backend.server.port()}`;
-  const fetchAll = async (): Promise<Entity[]> => {
-    const res = await fetch(`${baseUrl}/api/catalog/entities`, {
+  const get = async (path: string) => {
+    const res = await fetch(`${baseUrl}/api/catalog${path}`, {
       headers: { Authorization: mockCredentials.service.header() },
     });
-    if (!res.ok) throw new Error(`catalog answered ${res.status}`);
+    if (!res.ok) throw new Error(`catalog answered ${res.status} for ${path}`);
     return res.json();
   };
 
-  let previous = -1;
+  // Settled: the same entities and errors for three seconds in a row.
   let entities: Entity[] = [];
-  for (let attempt = 0; attempt < 120; attempt++) {
+  let lastChange = Date.now();
+  let previous = '';
+  while (Date.now() - lastChange < 3_000) {
     await new Promise(r => setTimeout(r, 500));
-    entities = await fetchAll();
-    const stitched = entities.every(e => e.kind === 'Location' || e.relations !== undefined);
-    if (entities.length > 0 && entities.length === previous && stitched) break;
-    previous = entities.length;
+    entities = await get('/entities');
+    const stitched = entities.every(e => e.relations !== undefined);
+    const state = `${entities.length}/${errors.size}/${stitched}`;
+    if (state !== previous) {
+      previous = state;
+      lastChange = Date.now();
+    }
   }
-  return { entities, stop: () => backend.stop() };
-}
-
-/** Every error the catalog attached to an entity while processing it or its children. */
-export function processingErrors(entities: Entity[]) {
-  return entities.flatMap(entity =>
-    ((entity as any).status?.items ?? [])
-      .filter((item: any) => item.level === 'error')
-      .map((item: any) => ({
-        entity: `${entity.kind}:${entity.metadata.name}`,
-        location: entity.metadata.annotations?.['backstage.io/managed-by-location'],
-        message: String(item.error?.message ?? item.message),
-      })),
-  );
+  return { entities, errors: [...errors.values()], stop: () => backend.stop() };
 }

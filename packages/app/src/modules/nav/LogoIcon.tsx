@@ -12,6 +12,7 @@ export const StackTalkMark = ({ size = 28 }: { size?: number }) => (
     height={size}
     width={size}
     role="img"
+    style={{ flexShrink: 0 }}
     aria-label="StackTalk"
   >
     <rect x="3" y="4" width="26" height="6" rx="2" fill="#36c5b0" />

@@ -20,6 +20,8 @@ export const SidebarContent = NavContentBlueprint.make({
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
 
+      nav.take('page:search'); // reached through the search group above
+
       return (
         <Sidebar>
           <SidebarLogo />
@@ -32,7 +34,6 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:api-docs')}
             {nav.take('page:techdocs')}
-            {nav.take('page:search')}
             <SidebarDivider />
             {/* StackTalk plugins register their own PageBlueprint nav items here. */}
             <SidebarScrollWrapper>

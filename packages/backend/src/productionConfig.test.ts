@@ -1,0 +1,174 @@
+/**
+ * Integration test: boots the real backend with app-config.production.yaml against the
+ * node-svc PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), as a child process, the way
+ * it is started in production. Kubernetes points at the fixture API server.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const ROOT = resolve(__dirname, '../../..');
+const PORT = 7017;
+const BASE = `http://localhost:${PORT}`;
+const TOKEN = randomBytes(24).toString('hex');
+const PREFIX = `stacktalk_it_${randomBytes(3).toString('hex')}_`;
+const REDIS_URL = process.env.STACKTALK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+jest.setTimeout(180_000);
+
+function psql(sql: string) {
+  const res = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-At', '-c', sql], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+  return res.stdout.trim();
+}
+function redisCli(...args: string[]) {
+  const url = new URL(REDIS_URL);
+  const res = spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', ...args], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`redis-cli failed: ${res.stderr}`);
+  return res.stdout.trim();
+}
+
+function startBackend(env: NodeJS.ProcessEnv, configs: string[]) {
+  const child = spawn(
+    process.execPath,
+    ['--require', '@backstage/cli/config/nodeTransform.cjs', 'packages/backend', ...configs.flatMap(c => ['--config', c])],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const exited = new Promise<number>(r => child.on('exit', code => r(code ?? -1)));
+  return { child, exited, output: () => output };
+}
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/** The fixture Kubernetes API server (ESM, so run as its CLI rather than imported into jest). */
+async function startKubernetesFixture() {
+  const child = spawn(process.execPath, [resolve(ROOT, 'examples/fixtures/kubernetes-api/server.mjs'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((res, rej) => {
+    child.stdout!.on('data', d => {
+      const match = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (match) res(match[1]);
+    });
+    child.on('exit', code => rej(new Error(`fixture Kubernetes API exited ${code}`)));
+  });
+  return {
+    url,
+    close: () => new Promise<void>(r => { child.on('exit', () => r()); child.kill(); }),
+  };
+}
+
+describe('production configuration (PostgreSQL + Redis)', () => {
+  let fixture: { url: string; close(): Promise<void> };
+  let backend: { child: ChildProcess; exited: Promise<number>; output(): string };
+  let env: NodeJS.ProcessEnv;
+  const work = mkdtempSync(join(tmpdir(), 'stacktalk-prod-'));
+  const overlay = join(work, 'app-config.test.yaml');
+  const techdocsDir = join(work, 'techdocs');
+
+  beforeAll(async () => {
+    fixture = await startKubernetesFixture();
+    // A published TechDocs page, so the docs route has something to serve (and cache).
+    mkdirSync(join(techdocsDir, 'default/component/stacktalk-portal'), { recursive: true });
+    writeFileSync(join(techdocsDir, 'default/component/stacktalk-portal/index.html'), '<h1>StackTalk Portal</h1>');
+    // Only what a test run must isolate: its own port and database names.
+    writeFileSync(overlay, `backend:\n  listen: ':${PORT}'\n  database:\n    prefix: ${PREFIX}\n`);
+    env = {
+      APP_BASE_URL: BASE,
+      BACKEND_BASE_URL: BASE,
+      BACKEND_API_TOKEN: TOKEN,
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_PASSWORD: 'unused-with-trust-auth',
+      REDIS_URL,
+      TECHDOCS_DIR: techdocsDir,
+      DOKS_CLUSTER_NAME: 'doks-fixture',
+      DOKS_CLUSTER_URL: fixture.url,
+      DOKS_SERVICE_ACCOUNT_TOKEN: 'fixture-token',
+      DOKS_CA_DATA: Buffer.from('fixture CA, unused over http').toString('base64'),
+    };
+    backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
+    await poll('readiness', async () => {
+      const code = await Promise.race([backend.exited, new Promise(r => setTimeout(r, 10))]);
+      if (typeof code === 'number') throw new Error(`backend exited ${code}:\n${backend.output()}`);
+      const res = await fetch(`${BASE}/.backstage/health/v1/readiness`);
+      return res.ok ? true : undefined;
+    }).catch(e => {
+      throw new Error(`${e.message}\n${backend.output().slice(-4000)}`);
+    });
+  });
+
+  afterAll(async () => {
+    backend?.child.kill('SIGTERM');
+    await backend?.exited;
+    await fixture?.close();
+    for (const db of psql(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`).split('\n').filter(Boolean)) {
+      psql(`DROP DATABASE "${db}" WITH (FORCE)`);
+    }
+  });
+
+  const api = (path: string) => fetch(`${BASE}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+
+  it('is healthy', async () => {
+    expect((await fetch(`${BASE}/.backstage/health/v1/liveness`)).status).toBe(200);
+    expect((await fetch(`${BASE}/.backstage/health/v1/readiness`)).status).toBe(200);
+  });
+
+  it('stores the catalog in PostgreSQL, one database per plugin', async () => {
+    const entity = await poll('the catalog to process catalog-info.yaml', async () => {
+      const res = await api('/api/catalog/entities/by-name/component/default/stacktalk-portal');
+      return res.ok ? res.json() : undefined;
+    });
+    expect(entity.spec.owner).toBe('group:default/platform');
+    const databases = psql(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`);
+    expect(databases).toContain(`${PREFIX}catalog`);
+    const rows = psql(`SELECT count(*) FROM pg_database WHERE datname = '${PREFIX}catalog'`);
+    expect(rows).toBe('1');
+  });
+
+  it('rejects API calls without the machine token', async () => {
+    expect((await fetch(`${BASE}/api/catalog/entities?limit=1`)).status).toBe(401);
+  });
+
+  it('caches in Redis', async () => {
+    const page = 'default/component/stacktalk-portal/index.html';
+    // TechDocs keeps each served page in the cache service under its base64 path.
+    const cacheKey = `techdocs:${Buffer.from(page).toString('base64')}`;
+    expect(redisCli('EXISTS', cacheKey)).toBe('0');
+    const first = await poll('the docs page', async () => {
+      const res = await api(`/api/techdocs/static/docs/${page}`);
+      return res.ok ? res.text() : undefined;
+    });
+    expect(first).toContain('StackTalk Portal');
+    await poll('the Redis cache entry', async () => (redisCli('EXISTS', cacheKey) === '1' ? true : undefined), 15_000);
+    redisCli('DEL', cacheKey);
+  });
+
+  it('fails to start, naming the variable, when a required one is missing', async () => {
+    const { POSTGRES_HOST, ...withoutHost } = env;
+    const broken = startBackend(
+      { ...withoutHost, POSTGRES_HOST: '' },
+      ['app-config.yaml', 'app-config.production.yaml', overlay],
+    );
+    expect(await broken.exited).not.toBe(0);
+    expect(broken.output()).toMatch(/Missing required environment variable[\s\S]*POSTGRES_HOST \(app-config\.production\.yaml:\d+\)/);
+  });
+});
