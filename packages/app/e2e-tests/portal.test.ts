@@ -6,7 +6,12 @@ const COMPONENT = '/catalog/default/component/stacktalk-report-service';
 async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+  await expect(page.getByText('Welcome to StackTalk Portal')).toBeVisible();
+}
+
+function sidebarLink(page: Page, name: string) {
+  // The nav element itself has no box (its drawer is fixed-positioned), so scope by its links.
+  return page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name, exact: true }).last();
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -25,15 +30,15 @@ test.describe('StackTalk Portal', () => {
     await expect(page.getByRole('link', { name: 'Portal guide' }).first()).toBeVisible();
     await expect(page.getByText('Owned by you and your teams')).toBeVisible();
     await expect(page.getByPlaceholder('Search')).toBeVisible();
-    const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-    for (const item of ['Catalog', 'APIs', 'Docs']) {
-      await expect(nav.getByRole('link', { name: item, exact: true })).toBeVisible();
+    for (const item of ['Home', 'Catalog', 'APIs', 'Docs']) {
+      await expect(sidebarLink(page, item)).toBeVisible();
     }
+    await expect(page.getByRole('link', { name: 'stacktalk', exact: true }).first()).toBeVisible();
     await keepScreenshot(page, '01-home', 'docs/images/portal-home.png');
   });
 
   test('catalog lists the example systems', async () => {
-    await page.goto('/catalog?filters[kind]=system');
+    await page.goto('/catalog?filters[kind]=system&filters[user]=all');
     for (const system of ['stacktalk', 'voice-assistant', 'promptpulse']) {
       await expect(page.getByRole('link', { name: system, exact: true }).first()).toBeVisible();
     }
@@ -51,10 +56,13 @@ test.describe('StackTalk Portal', () => {
 
   test('the Docs tab renders the component TechDocs built by mkdocs', async () => {
     await page.goto(`${COMPONENT}/docs`);
-    // First view builds the site with mkdocs; the reader then shows it.
-    await expect(
-      page.locator('[data-testid="techdocs-native-shadowroot"]').getByRole('heading', { level: 1 }).first(),
-    ).toBeVisible({ timeout: 120_000 });
+    // First view builds the site with mkdocs; the reader then shows the built page.
+    const docs = page.locator('[data-testid="techdocs-native-shadowroot"]');
+    await expect(docs.getByRole('heading', { name: 'StackTalk Report Service', level: 1 })).toBeVisible({
+      timeout: 120_000,
+    });
+    await expect(docs.getByRole('link', { name: 'Runbook' }).first()).toBeVisible();
+    await expect(page.getByRole('progressbar')).toHaveCount(0);
     await keepScreenshot(page, '04-component-docs');
   });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadCatalog, REPO_ROOT, type LoadedCatalog } from './loadCatalog';
+import { loadCatalog, REPO_ROOT, type LoadedCatalog } from './__testUtils__/loadCatalog';
 
 jest.setTimeout(120_000);
 

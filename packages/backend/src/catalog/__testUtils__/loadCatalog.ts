@@ -5,7 +5,7 @@ import { CATALOG_ERRORS_TOPIC } from '@backstage/plugin-catalog-backend';
 import type { Entity } from '@backstage/catalog-model';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const REPO_ROOT = resolve(__dirname, '../../../../..');
 
 /** A processing error as the catalog publishes it (and the logs module logs it). */
 export interface CatalogError {
