@@ -29,7 +29,7 @@ step typecheck npx tsc --noEmit
 step lint npx backstage-cli repo lint
 
 log "── unit and integration tests (jest)"
-npx backstage-cli repo test --ci --json --outputFile="$RESULTS/jest.json" > "$RESULTS/jest.log" 2>&1
+CI=true npx backstage-cli repo test --ci --json --outputFile="$RESULTS/jest.json" > "$RESULTS/jest.log" 2>&1
 jest_rc=$?
 tail -n 40 "$RESULTS/jest.log"
 if [ -f "$RESULTS/jest.json" ]; then

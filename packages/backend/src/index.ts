@@ -38,4 +38,6 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+backend.add(import('@stacktalk/plugin-portal-status-backend'));
+
 backend.start();

@@ -22,7 +22,18 @@ const ownedEntitiesWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+const portalStatusWidget = HomePageWidgetBlueprint.make({
+  name: 'portal-status',
+  params: {
+    name: 'PortalStatus',
+    title: 'Portal features',
+    description: 'Optional features of this installation and how to enable missing ones',
+    components: () =>
+      import('./PortalStatusCard').then(m => ({ Content: m.PortalStatusCard })),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [welcomeWidget, ownedEntitiesWidget],
+  extensions: [welcomeWidget, ownedEntitiesWidget, portalStatusWidget],
 });
