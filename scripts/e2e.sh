@@ -14,7 +14,8 @@ if curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/liveness 2>
 fi
 "${BACKEND_CMD[@]}" --config app-config.yaml --config app-config.e2e.yaml > test-results/e2e-backend.log 2>&1 &
 backend_pid=$!
-trap 'kill $backend_pid 2>/dev/null; wait $backend_pid 2>/dev/null' EXIT
+# Stop what this run started (a fixture that was already running is left alone).
+trap 'kill $backend_pid ${KUBERNETES_FIXTURE_PID:-} 2>/dev/null; wait $backend_pid 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
   curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness 2>/dev/null && break
   kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-backend.log"; tail -30 test-results/e2e-backend.log; exit 1; }

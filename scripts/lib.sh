@@ -5,7 +5,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
-UNAVAILABLE_FILE="$ROOT/data/unavailable-features.json"
 NODE_MAJOR_REQUIRED=22
 
 log() { printf '\033[1;34m[stacktalk]\033[0m %s\n' "$*"; }
@@ -32,7 +31,7 @@ ensure_node() {
 
 APT_UPDATED=0
 # ensure_os_packages FEATURE PKG...: install missing Debian packages when apt is usable as root;
-# otherwise print the exact command and record FEATURE as unavailable for the UI.
+# otherwise print the exact command. The portal's portal-status plugin shows what is missing.
 ensure_os_packages() {
   local feature=$1; shift
   local missing=()
@@ -43,29 +42,27 @@ ensure_os_packages() {
     if [ $APT_UPDATED = 0 ]; then apt-get update -qq >/dev/null && APT_UPDATED=1; fi
     if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then return 0; fi
   fi
-  warn "$feature is unavailable: run  sudo apt-get install -y ${missing[*]}"
-  mkdir -p "$ROOT/data"
-  node -e '
-    const fs = require("fs"); const [file, feature, cmd] = process.argv.slice(1);
-    const all = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
-    all[feature] = { install: cmd }; fs.writeFileSync(file, JSON.stringify(all, null, 2));
-  ' "$UNAVAILABLE_FILE" "$feature" "sudo apt-get install -y ${missing[*]}"
+  warn "$feature is unavailable until you run:  sudo apt-get install -y ${missing[*]}"
+  warn "(the portal starts anyway; its home page lists the feature under Portal features)"
   return 1
 }
 
 ensure_os_deps() {
-  rm -f "$UNAVAILABLE_FILE"
   ensure_os_packages techdocs mkdocs mkdocs-material || true
   ensure_os_packages chromium chromium || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
+# `npm install`, not `npm ci`: the registry lacks some optional platform packages (darwin/win32
+# builds of @swc/core, @rollup/*), which npm cannot write into the lockfile, and `npm ci` then
+# refuses the lockfile as out of sync. `npm install` keeps every version the lockfile pins.
 ensure_npm_deps() {
   local stamp="$ROOT/node_modules/.stacktalk-install"
   local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
-  log "installing npm dependencies (npm ci)"
-  (cd "$ROOT" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+  log "installing npm dependencies"
+  (cd "$ROOT" && npm install --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"
   echo "$want" > "$stamp"
 }
 
@@ -94,6 +91,7 @@ start_kubernetes_fixture() {
   if curl -fsS -o /dev/null -H 'Authorization: Bearer fixture-token' "http://127.0.0.1:$port/healthz" 2>/dev/null; then return; fi
   mkdir -p "$ROOT/data"
   nohup node "$ROOT/examples/fixtures/kubernetes-api/server.mjs" --port "$port" > "$ROOT/data/kubernetes-fixture.log" 2>&1 &
+  KUBERNETES_FIXTURE_PID=$!
   for _ in $(seq 1 50); do
     curl -fsS -o /dev/null -H "Authorization: Bearer fixture-token" "http://127.0.0.1:$port/healthz" 2>/dev/null && { log "fixture Kubernetes API on :$port"; return; }
     sleep 0.2

@@ -3,11 +3,11 @@
 # server's tests, a production build, and Playwright end-to-end tests in Debian's Chromium against
 # the built portal. Ends with one line `N passed, N failed`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-set +e
 cd "$ROOT"
 ensure_node
 ensure_os_deps
 ensure_npm_deps
+set +e
 
 RESULTS="$ROOT/test-results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
