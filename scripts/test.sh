@@ -28,38 +28,37 @@ export STACKTALK_TEST_REDIS_URL=${STACKTALK_TEST_REDIS_URL:-redis://127.0.0.1:63
 step typecheck npx tsc --noEmit
 step lint npx backstage-cli repo lint
 
+# record_run NAME EXIT_CODE "PASSED FAILED": counts from a runner's report ("" when it wrote
+# none); a non-zero exit with no failed test still counts as one failure.
+record_run() {
+  local p f
+  read -r p f <<< "$3"
+  if [ -z "${p:-}" ]; then record "$1" 0 1; return; fi
+  [ "$2" != 0 ] && [ "$f" = 0 ] && f=1
+  record "$1" "$p" "$f"
+}
+json_counts() { # json_counts FILE JS-EXPRESSION-OF-r
+  [ -f "$1" ] && node -e "const r=require(process.argv[1]);const [p,f]=$2;console.log(p,f)" "$1"
+}
+
 log "── unit and integration tests (jest)"
 CI=true npx backstage-cli repo test --ci --json --outputFile="$RESULTS/jest.json" > "$RESULTS/jest.log" 2>&1
-jest_rc=$?
+rc=$?
 tail -n 40 "$RESULTS/jest.log"
-if [ -f "$RESULTS/jest.json" ]; then
-  read -r jp jf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$RESULTS/jest.json")
-  [ "$jest_rc" != 0 ] && [ "$jf" = 0 ] && jf=1
-  record jest "$jp" "$jf"
-else
-  record jest 0 1
-fi
+record_run jest $rc "$(json_counts "$RESULTS/jest.json" '[r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites]')"
 
 log "── fixture Kubernetes API server tests (node:test)"
 node --test 'examples/fixtures/kubernetes-api/*.test.mjs' > "$RESULTS/fixture.log" 2>&1
-fixture_rc=$?
+rc=$?
 tail -n 12 "$RESULTS/fixture.log"
-np=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$RESULTS/fixture.log"); nf=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$RESULTS/fixture.log")
-[ "$fixture_rc" != 0 ] && [ "${nf:-0}" = 0 ] && nf=1
-record fixture-tests "${np:-0}" "${nf:-1}"
+record_run fixture-tests $rc "$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$RESULTS/fixture.log") $(sed -n 's/^# fail \([0-9]*\)/\1/p' "$RESULTS/fixture.log")"
 
 step build ensure_built
 
 log "── end-to-end tests (Playwright, Chromium)"
 bash scripts/e2e.sh
-e2e_rc=$?
-if [ -f "$RESULTS/e2e.json" ]; then
-  read -r ep ef < <(node -e 'const s=require(process.argv[1]).stats;console.log(s.expected + s.flaky, s.unexpected)' "$RESULTS/e2e.json")
-  [ "$e2e_rc" != 0 ] && [ "$ef" = 0 ] && ef=1
-  record e2e "$ep" "$ef"
-else
-  record e2e 0 1
-fi
+rc=$?
+record_run e2e $rc "$(json_counts "$RESULTS/e2e.json" '[r.stats.expected + r.stats.flaky, r.stats.unexpected]')"
 
 echo
 cat "$RESULTS/summary.txt"
