@@ -39,5 +39,6 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@stacktalk/plugin-portal-status-backend'));
+backend.add(import('@stacktalk/plugin-techdocs-warmup-backend'));
 
 backend.start();

@@ -1,0 +1,1 @@
+export { techdocsWarmupPlugin as default } from './plugin';
