@@ -59,14 +59,13 @@ ensure_os_deps() {
 # `npm install`, not `npm ci`: the registry lacks some optional platform packages (darwin/win32
 # builds of @swc/core, @rollup/*), which npm cannot write into the lockfile, and `npm ci` then
 # refuses the lockfile as out of sync. `npm install` keeps every version the lockfile pins.
+install_stamp() { echo "$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"; }
 ensure_npm_deps() {
   local stamp="$ROOT/node_modules/.stacktalk-install"
-  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(install_stamp)" ]; then return; fi
   log "installing npm dependencies"
   (cd "$ROOT" && npm install --legacy-peer-deps --no-audit --no-fund --loglevel=error)
-  want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(node --version)"
-  echo "$want" > "$stamp"
+  install_stamp > "$stamp" # after the install, which may have rewritten the lockfile
 }
 
 # Rebuild a workspace only when a source file is newer than its build output.
@@ -91,12 +90,13 @@ BACKEND_CMD=(node --require @backstage/cli/config/nodeTransform.cjs packages/bac
 # The fixture Kubernetes API server stands in for a DOKS cluster (none is reachable here).
 start_kubernetes_fixture() {
   local port=${KUBERNETES_FIXTURE_PORT:-7080}
-  if curl -fsS -o /dev/null -H 'Authorization: Bearer fixture-token' "http://127.0.0.1:$port/healthz" 2>/dev/null; then return; fi
+  fixture_up() { curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; }
+  if fixture_up; then return; fi
   mkdir -p "$ROOT/data"
   nohup node "$ROOT/examples/fixtures/kubernetes-api/server.mjs" --port "$port" > "$ROOT/data/kubernetes-fixture.log" 2>&1 &
   KUBERNETES_FIXTURE_PID=$!
   for _ in $(seq 1 50); do
-    curl -fsS -o /dev/null -H "Authorization: Bearer fixture-token" "http://127.0.0.1:$port/healthz" 2>/dev/null && { log "fixture Kubernetes API on :$port"; return; }
+    fixture_up && { log "fixture Kubernetes API on :$port"; return; }
     sleep 0.2
   done
   warn "fixture Kubernetes API server did not start; see data/kubernetes-fixture.log"
