@@ -40,5 +40,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@stacktalk/plugin-portal-status-backend'));
 backend.add(import('@stacktalk/plugin-techdocs-warmup-backend'));
+backend.add(import('@stacktalk/plugin-stream-viewer-backend'));
+backend.add(import('@stacktalk/plugin-reports-backend'));
 
 backend.start();

@@ -1,0 +1,2 @@
+/** Shared permissions and types of the secrets plugins. */
+export {};
