@@ -24,7 +24,7 @@ backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(import('@stacktalk/plugin-permission-backend-module-stacktalk-policy'));
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
@@ -42,5 +42,6 @@ backend.add(import('@stacktalk/plugin-portal-status-backend'));
 backend.add(import('@stacktalk/plugin-techdocs-warmup-backend'));
 backend.add(import('@stacktalk/plugin-stream-viewer-backend'));
 backend.add(import('@stacktalk/plugin-reports-backend'));
+backend.add(import('@stacktalk/plugin-secrets-backend'));
 
 backend.start();

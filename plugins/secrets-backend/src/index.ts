@@ -1,3 +1,11 @@
-// In progress (issue 5): the cipher exists; storage, routes, permissions and UI do not yet.
+export { secretsPlugin as default } from './plugin';
+export {
+  secretScopeConditions,
+  createSecretScopeConditionalDecision,
+  secretScopeResourceRef,
+  secretScopeRules,
+  type SecretScope,
+} from './permissions/rules';
+export { readSecretsEnvironments, readAdminGroups } from './service/config';
 export { EnvelopeCipher, IntegrityError } from './service/EnvelopeCipher';
 export type { KeyEncryptionKey, SealedValue, SecretIdentity } from './service/EnvelopeCipher';

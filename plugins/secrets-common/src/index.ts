@@ -1,2 +1,3 @@
-/** Shared permissions and types of the secrets plugins. */
-export {};
+/** Permissions and shared types of the StackTalk secrets plugins. */
+export * from './permissions';
+export * from './types';

@@ -75,7 +75,7 @@ function open(key: Buffer, sealed: { nonce: Buffer; ciphertext: Buffer; tag: Buf
 export class EnvelopeCipher {
   private readonly keys: Map<string, Buffer>;
 
-  constructor(keys: KeyEncryptionKey[], private readonly activeKeyId: string) {
+  constructor(keys: KeyEncryptionKey[], readonly activeKeyId: string) {
     this.keys = new Map();
     for (const { id, key } of keys) {
       if (key.length !== KEY_BYTES) throw new InputError(`secrets key "${id}" must be ${KEY_BYTES} bytes, got ${key.length}`);
@@ -83,6 +83,10 @@ export class EnvelopeCipher {
       this.keys.set(id, key);
     }
     if (!this.keys.has(activeKeyId)) throw new InputError(`the active secrets key "${activeKeyId}" is not configured`);
+  }
+
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
   }
 
   encrypt(identity: SecretIdentity, plaintext: Buffer): SealedValue {

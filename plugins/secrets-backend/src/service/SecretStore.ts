@@ -1,18 +1,17 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import type { KeyUsage, SecretMetadata } from '@stacktalk/plugin-secrets-common';
 import { EnvelopeCipher, type SealedValue, type SecretIdentity } from './EnvelopeCipher';
+import { AuditLog } from './AuditLog';
 import { validateSecretName, validateSecretValue } from './validation';
 
 /** What anyone allowed to list secrets may see: never the value. */
-export interface SecretVersionMetadata {
-  entityRef: string;
-  environment: string;
-  name: string;
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  description?: string;
-  rotateBy?: string;
+export type SecretVersionMetadata = SecretMetadata;
+
+/** Who did it and from where; recorded in the audit log in the same transaction as the change. */
+export interface Actor {
+  actor: string;
+  source: string;
 }
 
 export interface PutSecretRequest {
@@ -23,11 +22,14 @@ export interface PutSecretRequest {
   /** The version the writer last saw; 0 for a new secret (check-and-set). */
   expectedVersion: number;
   actor: string;
+  /** Audit source; defaults to `api`. */
+  source?: string;
   description?: string;
   rotateBy?: Date;
 }
 
-type Key = Pick<SecretIdentity, 'entityRef' | 'environment' | 'name'>;
+export type SecretKey = Pick<SecretIdentity, 'entityRef' | 'environment' | 'name'>;
+type Key = SecretKey;
 
 function headKey(k: Key) {
   return { entity_ref: k.entityRef, environment: k.environment, name: k.name };
@@ -43,8 +45,21 @@ function toMetadata(row: any): SecretVersionMetadata {
     createdAt: new Date(row.created_at).toISOString(),
     ...(row.description ? { description: row.description } : {}),
     ...(row.rotate_by ? { rotateBy: new Date(row.rotate_by).toISOString() } : {}),
+    ...(row.deleted_at ? { deletedAt: new Date(row.deleted_at).toISOString() } : {}),
   };
 }
+
+function toSealed(row: any): SealedValue {
+  return {
+    kekId: row.kek_id,
+    wrappedKey: Buffer.from(row.wrapped_key),
+    nonce: Buffer.from(row.nonce),
+    ciphertext: Buffer.from(row.ciphertext),
+    tag: Buffer.from(row.tag),
+  };
+}
+
+const METADATA_COLUMNS = ['entity_ref', 'environment', 'name', 'version', 'created_by', 'created_at', 'description', 'rotate_by'];
 
 /** Versioned, envelope-encrypted secrets in the plugin's database (SQLite or PostgreSQL). */
 export class SecretStore {
@@ -53,7 +68,11 @@ export class SecretStore {
     return new SecretStore(options.knex, options.cipher);
   }
 
-  private constructor(private readonly knex: Knex, private readonly cipher: EnvelopeCipher) {}
+  readonly audit: AuditLog;
+
+  private constructor(private readonly knex: Knex, private readonly cipher: EnvelopeCipher) {
+    this.audit = new AuditLog(knex);
+  }
 
   /** Writes a new version. A stale `expectedVersion` is a ConflictError (409) and changes nothing. */
   async put(request: PutSecretRequest): Promise<SecretVersionMetadata> {
@@ -74,7 +93,7 @@ export class SecretStore {
     }
   }
 
-  private async writeVersion(key: Key, value: string, request: PutSecretRequest) {
+  private async writeVersion(key: Key, value: string, request: PutSecretRequest, rolledBackFrom?: number) {
     const { name } = key;
     return this.knex.transaction(async tx => {
       const head = await tx('secret_heads').where(headKey(key)).forUpdate().first();
@@ -102,10 +121,21 @@ export class SecretStore {
       };
       await tx('secret_versions').insert(row);
       if (head) {
-        await tx('secret_heads').where(headKey(key)).update({ current_version: version, deleted_at: null });
+        await tx('secret_heads').where(headKey(key)).update({ current_version: version, deleted_at: null, deleted_by: null });
       } else {
         await tx('secret_heads').insert({ ...headKey(key), current_version: version });
       }
+      await this.audit.record(
+        {
+          actor: request.actor,
+          source: request.source ?? 'api',
+          action: rolledBackFrom ? 'rollback' : 'write',
+          ...key,
+          version,
+          ...(rolledBackFrom ? { detail: `value of version ${rolledBackFrom}` } : {}),
+        },
+        tx,
+      );
       return toMetadata(row);
     });
   }
@@ -117,19 +147,12 @@ export class SecretStore {
     const wanted = version ?? Number(head.current_version);
     const row = await this.knex('secret_versions').where({ ...headKey(key), version: wanted }).first();
     if (!row) throw new NotFoundError(`${key.name} in ${key.environment} has no version ${wanted}`);
-    const sealed: SealedValue = {
-      kekId: row.kek_id,
-      wrappedKey: Buffer.from(row.wrapped_key),
-      nonce: Buffer.from(row.nonce),
-      ciphertext: Buffer.from(row.ciphertext),
-      tag: Buffer.from(row.tag),
-    };
-    const plaintext = this.cipher.decrypt({ ...key, version: wanted }, sealed);
+    const plaintext = this.cipher.decrypt({ ...key, version: wanted }, toSealed(row));
     return { value: plaintext.toString('utf8'), metadata: toMetadata(row) };
   }
 
-  /** The current version of every live secret of an entity, across environments. */
-  async list(entityRef: string): Promise<SecretVersionMetadata[]> {
+  /** The current version of every secret of an entity, across environments; soft-deleted ones on request. */
+  async list(entityRef: string, options: { includeDeleted?: boolean } = {}): Promise<SecretVersionMetadata[]> {
     const rows = await this.knex('secret_heads as h')
       .join('secret_versions as v', join =>
         join
@@ -139,9 +162,9 @@ export class SecretStore {
           .andOn('v.version', 'h.current_version'),
       )
       .where('h.entity_ref', entityRef)
-      .whereNull('h.deleted_at')
+      .modify(q => (options.includeDeleted ? q : q.whereNull('h.deleted_at')))
       .orderBy([{ column: 'v.name' }, { column: 'v.environment' }])
-      .select('v.entity_ref', 'v.environment', 'v.name', 'v.version', 'v.created_by', 'v.created_at', 'v.description', 'v.rotate_by');
+      .select(...METADATA_COLUMNS.map(c => `v.${c}`), 'h.deleted_at');
     return rows.map(toMetadata);
   }
 
@@ -150,8 +173,90 @@ export class SecretStore {
     const rows = await this.knex('secret_versions')
       .where(headKey(key))
       .orderBy('version', 'desc')
-      .select('entity_ref', 'environment', 'name', 'version', 'created_by', 'created_at', 'description', 'rotate_by');
+      .select(...METADATA_COLUMNS);
     if (rows.length === 0) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
     return rows.map(toMetadata);
+  }
+
+  /** Makes an older version's value current again, as a new version (history is never rewritten). */
+  async rollback(request: Key & Actor & { toVersion: number; expectedVersion: number }): Promise<SecretVersionMetadata> {
+    const { value, metadata } = await this.reveal(request, request.toVersion);
+    return this.writeVersion(
+      request,
+      value,
+      { ...request, value, description: metadata.description, rotateBy: metadata.rotateBy ? new Date(metadata.rotateBy) : undefined },
+      request.toVersion,
+    );
+  }
+
+  /** Soft delete: hidden from lists and exports until restored; every version is kept. */
+  async softDelete(key: Key & Actor): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const head = await tx('secret_heads').where(headKey(key)).forUpdate().first();
+      if (!head || head.deleted_at) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
+      await tx('secret_heads').where(headKey(key)).update({ deleted_at: new Date(), deleted_by: key.actor });
+      await this.audit.record({ ...key, action: 'delete', version: Number(head.current_version) }, tx);
+    });
+  }
+
+  async restore(key: Key & Actor): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const head = await tx('secret_heads').where(headKey(key)).forUpdate().first();
+      if (!head) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
+      if (!head.deleted_at) throw new ConflictError(`${key.name} in ${key.environment} is not deleted`);
+      await tx('secret_heads').where(headKey(key)).update({ deleted_at: null, deleted_by: null });
+      await this.audit.record({ ...key, action: 'restore', version: Number(head.current_version) }, tx);
+    });
+  }
+
+  /** Irreversible: every version and its ciphertext is deleted. The audit trail remains. */
+  async destroy(key: Key & Actor): Promise<number> {
+    return this.knex.transaction(async tx => {
+      const versions = await tx('secret_versions').where(headKey(key)).delete();
+      await tx('secret_heads').where(headKey(key)).delete();
+      if (versions === 0) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
+      await this.audit.record({ ...key, action: 'destroy', detail: `${versions} version(s) destroyed` }, tx);
+      return versions;
+    });
+  }
+
+  /** Current values of every live secret in one environment of an entity (for exports). */
+  async revealEnvironment(entityRef: string, environment: string): Promise<Array<{ name: string; value: string; version: number }>> {
+    const live = (await this.list(entityRef)).filter(s => s.environment === environment);
+    const out = [];
+    for (const s of live) {
+      const { value } = await this.reveal(s, s.version);
+      out.push({ name: s.name, value, version: s.version });
+    }
+    return out;
+  }
+
+  /** How many stored versions each key-encryption key protects. */
+  async keyUsage(): Promise<KeyUsage[]> {
+    const rows = await this.knex('secret_versions').groupBy('kek_id').select('kek_id').count({ n: '*' });
+    const counts = new Map(rows.map((r: any) => [String(r.kek_id), Number(r.n)]));
+    const ids = new Set([...this.cipher.keyIds, ...counts.keys()]);
+    return [...ids].sort().map(id => ({ id, active: id === this.cipher.activeKeyId, records: counts.get(id) ?? 0 }));
+  }
+
+  /**
+   * Re-wraps up to `limit` data keys that are not under the active key. Each row is updated only
+   * if it still has the key it was read with, so concurrent writers and readers are never blocked
+   * and nothing is lost. Returns how many rows moved; 0 means done.
+   */
+  async rewrapBatch(limit = 500): Promise<number> {
+    const rows = await this.knex('secret_versions')
+      .whereNot('kek_id', this.cipher.activeKeyId)
+      .limit(limit)
+      .select('entity_ref', 'environment', 'name', 'version', 'kek_id', 'wrapped_key', 'nonce', 'ciphertext', 'tag');
+    let moved = 0;
+    for (const row of rows) {
+      const identity = { entityRef: row.entity_ref, environment: row.environment, name: row.name, version: Number(row.version) };
+      const sealed = this.cipher.rewrap(identity, toSealed(row));
+      moved += await this.knex('secret_versions')
+        .where({ ...headKey(identity), version: identity.version, kek_id: row.kek_id })
+        .update({ kek_id: sealed.kekId, wrapped_key: sealed.wrappedKey });
+    }
+    return moved;
   }
 }

@@ -1,0 +1,2 @@
+export { stackTalkPolicyModule as default } from './module';
+export { StackTalkPermissionPolicy, type StackTalkPolicyOptions } from './StackTalkPermissionPolicy';

@@ -1,0 +1,192 @@
+import type { BackstageCredentials, BackstageServicePrincipal, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  EXPORT_FORMAT_BY_DEPLOYMENT,
+  type ExportFormat,
+  type ScopeAccess,
+  type SecretsEnvironment,
+  type SecretsMatrix,
+} from '@stacktalk/plugin-secrets-common';
+import type { SecretStore } from './SecretStore';
+import type { ScopeAuthorizer } from './ScopeAuthorizer';
+import type { MachineGrant } from './config';
+import { EXPORTERS, type ExportDocument } from './exporters';
+import type { AuditQuery } from './AuditLog';
+import { validateSecretName } from './validation';
+
+type User = BackstageCredentials<BackstageUserPrincipal>;
+
+/** The caller and where the request came from, for authorization and the audit log. */
+export interface Caller {
+  credentials: User;
+  source: string;
+}
+
+function parseDate(value: unknown, field: string): Date | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const d = new Date(String(value));
+  if (Number.isNaN(d.getTime())) throw new InputError(`${field} must be an ISO date such as 2027-01-31, got "${String(value).slice(0, 40)}"`);
+  return d;
+}
+
+function wholeNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InputError(`${field} must be a whole number`);
+  return value;
+}
+
+/** Every secrets operation: authorize per scope, act, audit. The router only maps HTTP to these. */
+export class SecretsService {
+  constructor(
+    private readonly store: SecretStore,
+    private readonly authorizer: ScopeAuthorizer,
+    private readonly environments: SecretsEnvironment[],
+    private readonly machineGrants: MachineGrant[],
+  ) {}
+
+  environment(name: string): SecretsEnvironment {
+    const env = this.environments.find(e => e.name === name);
+    if (!env) throw new NotFoundError(`Unknown environment "${name}"; configured: ${this.environments.map(e => e.name).join(', ')}`);
+    return env;
+  }
+
+  private async scope(caller: Caller, entityRef: string, environment: string, action: keyof ScopeAccess) {
+    this.environment(environment);
+    const entity = await this.authorizer.entity(entityRef, caller.credentials);
+    await this.authorizer.require(caller.credentials, entity, environment, action);
+    return { entity, key: { entityRef: stringifyEntityRef(entity), environment } };
+  }
+
+  private actor(caller: Caller) {
+    return { actor: caller.credentials.principal.userEntityRef, source: caller.source };
+  }
+
+  async matrix(caller: Caller, entityRef: string): Promise<SecretsMatrix> {
+    const entity = await this.authorizer.entity(entityRef, caller.credentials);
+    const access = await this.authorizer.access(caller.credentials, entity, this.environments.map(e => e.name));
+    const listable = this.environments.filter(e => access.get(e.name)!.list).map(e => e.name);
+    if (listable.length === 0) throw new NotAllowedError(`You may not see the secrets of ${stringifyEntityRef(entity)}`);
+    const secrets = (await this.store.list(stringifyEntityRef(entity), { includeDeleted: true })).filter(s =>
+      listable.includes(s.environment),
+    );
+    const missing: Record<string, string[]> = {};
+    const live = secrets.filter(s => !s.deletedAt);
+    for (const name of new Set(live.map(s => s.name))) {
+      const absent = listable.filter(env => !live.some(s => s.name === name && s.environment === env));
+      if (absent.length) missing[name] = absent;
+    }
+    return {
+      entityRef: stringifyEntityRef(entity),
+      environments: this.environments.map(e => ({ ...e, access: access.get(e.name)! })),
+      secrets,
+      missing,
+    };
+  }
+
+  async write(caller: Caller, entityRef: string, environment: string, name: string, body: any) {
+    const { key } = await this.scope(caller, entityRef, environment, 'write');
+    return this.store.put({
+      ...key,
+      name: validateSecretName(name),
+      value: body?.value,
+      expectedVersion: wholeNumber(body?.expectedVersion, 'expectedVersion'),
+      description: typeof body?.description === 'string' && body.description ? body.description.slice(0, 1000) : undefined,
+      rotateBy: parseDate(body?.rotateBy, 'rotateBy'),
+      ...this.actor(caller),
+    });
+  }
+
+  async reveal(caller: Caller, entityRef: string, environment: string, name: string, version?: number) {
+    const { key } = await this.scope(caller, entityRef, environment, 'reveal');
+    const secretKey = { ...key, name: validateSecretName(name) };
+    const result = await this.store.reveal(secretKey, version);
+    await this.store.audit.record({ ...secretKey, ...this.actor(caller), action: 'reveal', version: result.metadata.version });
+    return result;
+  }
+
+  async history(caller: Caller, entityRef: string, environment: string, name: string) {
+    const { key } = await this.scope(caller, entityRef, environment, 'list');
+    return this.store.history({ ...key, name: validateSecretName(name) });
+  }
+
+  async rollback(caller: Caller, entityRef: string, environment: string, name: string, body: any) {
+    const { key } = await this.scope(caller, entityRef, environment, 'write');
+    return this.store.rollback({
+      ...key,
+      name: validateSecretName(name),
+      toVersion: wholeNumber(body?.toVersion, 'toVersion'),
+      expectedVersion: wholeNumber(body?.expectedVersion, 'expectedVersion'),
+      ...this.actor(caller),
+    });
+  }
+
+  async softDelete(caller: Caller, entityRef: string, environment: string, name: string) {
+    const { key } = await this.scope(caller, entityRef, environment, 'delete');
+    await this.store.softDelete({ ...key, name: validateSecretName(name), ...this.actor(caller) });
+  }
+
+  async restore(caller: Caller, entityRef: string, environment: string, name: string) {
+    const { key } = await this.scope(caller, entityRef, environment, 'delete');
+    await this.store.restore({ ...key, name: validateSecretName(name), ...this.actor(caller) });
+  }
+
+  async destroy(caller: Caller, entityRef: string, environment: string, name: string, body: any) {
+    const { key } = await this.scope(caller, entityRef, environment, 'destroy');
+    if (body?.confirm !== name) throw new InputError(`Destroying is irreversible: send {"confirm": "${name}"} to confirm`);
+    return this.store.destroy({ ...key, name: validateSecretName(name), ...this.actor(caller) });
+  }
+
+  /** Requires reveal on the environment (so on every secret in it); audited with the names exported. */
+  async exportForUser(caller: Caller, entityRef: string, environment: string, format?: string) {
+    const { entity, key } = await this.scope(caller, entityRef, environment, 'reveal');
+    return this.export(entity, key.environment, format, this.actor(caller));
+  }
+
+  /** Machine access (CI/CD): an external-access subject granted in `secrets.machineAccess`. */
+  async exportForService(
+    credentials: BackstageCredentials<BackstageServicePrincipal>,
+    source: string,
+    entityRef: string,
+    environment: string,
+    format?: string,
+  ) {
+    this.environment(environment);
+    const subject = credentials.principal.subject;
+    const granted = this.machineGrants.some(
+      g =>
+        `external:${g.subject}` === subject &&
+        (g.entities.includes('*') || g.entities.includes(entityRef)) &&
+        (g.environments.includes('*') || g.environments.includes(environment)),
+    );
+    if (!granted) throw new NotAllowedError(`${subject} may not export secrets of ${entityRef} in ${environment} (see secrets.machineAccess)`);
+    const entity = await this.authorizer.entity(entityRef, credentials as any);
+    return this.export(entity, environment, format, { actor: subject, source });
+  }
+
+  private async export(entity: Entity, environment: string, format: string | undefined, who: { actor: string; source: string }): Promise<ExportDocument> {
+    const env = this.environment(environment);
+    const chosen = (format ?? EXPORT_FORMAT_BY_DEPLOYMENT[env.deployment]) as ExportFormat;
+    const exporter = EXPORTERS[chosen];
+    if (!exporter) throw new InputError(`Unknown export format "${format}"; use one of ${Object.keys(EXPORTERS).join(', ')}`);
+    const entityRef = stringifyEntityRef(entity);
+    const secrets = await this.store.revealEnvironment(entityRef, environment);
+    await this.store.audit.record({
+      ...who,
+      action: 'export',
+      entityRef,
+      environment,
+      detail: `${chosen}: ${secrets.map(s => `${s.name}@v${s.version}`).join(', ') || 'no secrets'}`,
+    });
+    return exporter(entity.metadata.name, env, secrets);
+  }
+
+  /** The entity's audit trail, limited to the environments the caller may list. */
+  async entityAudit(caller: Caller, entityRef: string, query: AuditQuery) {
+    const entity = await this.authorizer.entity(entityRef, caller.credentials);
+    const access = await this.authorizer.access(caller.credentials, entity, this.environments.map(e => e.name));
+    const listable = new Set([...access].filter(([, a]) => a.list).map(([env]) => env));
+    if (listable.size === 0) throw new NotAllowedError(`You may not see the secrets audit of ${entityRef}`);
+    const events = await this.store.audit.query({ ...query, entityRef: stringifyEntityRef(entity) });
+    return events.filter(e => !e.environment || listable.has(e.environment));
+  }
+}

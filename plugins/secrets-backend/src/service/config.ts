@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '@backstage/config';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DeploymentMode, SecretsEnvironment } from '@stacktalk/plugin-secrets-common';
+import type { KeyEncryptionKey } from './EnvelopeCipher';
+
+const DEPLOYMENTS: DeploymentMode[] = ['app-platform', 'droplet', 'kubernetes'];
+
+export const DEFAULT_ENVIRONMENTS: SecretsEnvironment[] = [
+  { name: 'development', deployment: 'droplet', target: 'development', production: false },
+  { name: 'staging', deployment: 'app-platform', target: 'staging', production: false },
+  { name: 'production', deployment: 'kubernetes', target: 'production', production: true },
+];
+
+/** `secrets.environments[]`, or development / staging / production when unset. */
+export function readSecretsEnvironments(config: Config): SecretsEnvironment[] {
+  const list = config.getOptionalConfigArray('secrets.environments');
+  if (!list) return DEFAULT_ENVIRONMENTS;
+  const seen = new Set<string>();
+  return list.map(c => {
+    const name = c.getString('name');
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`secrets.environments: "${name}" must be lower-case letters, digits and -`);
+    if (seen.has(name)) throw new Error(`secrets.environments: "${name}" is listed twice`);
+    seen.add(name);
+    const deployment = c.getString('deployment') as DeploymentMode;
+    if (!DEPLOYMENTS.includes(deployment)) {
+      throw new Error(`secrets.environments.${name}.deployment must be one of ${DEPLOYMENTS.join(', ')}, got "${deployment}"`);
+    }
+    return { name, deployment, target: c.getOptionalString('target') ?? name, production: c.getOptionalBoolean('production') ?? name === 'production' };
+  });
+}
+
+/** `secrets.adminGroups`: entity refs of groups whose members may reveal and destroy in production. */
+export function readAdminGroups(config: Config): string[] {
+  return config.getOptionalStringArray('secrets.adminGroups') ?? [];
+}
+
+export interface KeyRing {
+  keys: KeyEncryptionKey[];
+  activeKeyId: string;
+}
+
+function decodeKey(id: string, secret: string): Buffer {
+  const key = Buffer.from(secret, 'base64');
+  if (key.length !== 32) throw new Error(`secrets.keys "${id}": secret must be 32 bytes, base64-encoded (got ${key.length} bytes); generate one with: openssl rand -base64 32`);
+  return key;
+}
+
+/**
+ * The key-encryption keys. Configured keys (`secrets.keys[]`, one `active`) are required in
+ * production (`secrets.requireConfiguredKey` or NODE_ENV=production); the embedded default
+ * generates a local key file on first start and warns about it on every start.
+ */
+export function loadKeyRing(config: Config, logger: LoggerService): KeyRing {
+  const configured = config.getOptionalConfigArray('secrets.keys') ?? [];
+  if (configured.length > 0) {
+    const keys = configured.map(c => ({ id: c.getString('id'), key: decodeKey(c.getString('id'), c.getString('secret')) }));
+    const active = configured.filter(c => c.getOptionalBoolean('active')).map(c => c.getString('id'));
+    if (active.length > 1) throw new Error(`secrets.keys: only one key may be active, found ${active.join(', ')}`);
+    const activeKeyId = active[0] ?? (keys.length === 1 ? keys[0].id : undefined);
+    if (!activeKeyId) throw new Error('secrets.keys: mark exactly one key with active: true');
+    return { keys, activeKeyId };
+  }
+  if (config.getOptionalBoolean('secrets.requireConfiguredKey') || process.env.NODE_ENV === 'production') {
+    throw new Error(
+      'secrets.keys is not configured: refusing to start without a key-encryption key. Set secrets.keys[0].id and secrets.keys[0].secret (openssl rand -base64 32).',
+    );
+  }
+  const file = path.resolve(config.getOptionalString('secrets.localKeyFile') ?? 'data/secrets/local-key.json');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ id: 'local-1', secret: randomBytes(32).toString('base64') }), { mode: 0o600 });
+    logger.warn(`GENERATED a local secrets key in ${file}. Fine for a demo; in production configure secrets.keys (anyone with this file can decrypt every secret).`);
+  }
+  const { id, secret } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  logger.warn(`Secrets are encrypted with the LOCAL key file ${file}, not a configured key (secrets.keys). Do not use this in production.`);
+  return { keys: [{ id, key: decodeKey(id, secret) }], activeKeyId: id };
+}
+
+/** `secrets.machineAccess[]`: which external-access subjects may export what. */
+export interface MachineGrant {
+  subject: string;
+  entities: string[];
+  environments: string[];
+}
+
+export function readMachineGrants(config: Config): MachineGrant[] {
+  return (config.getOptionalConfigArray('secrets.machineAccess') ?? []).map(c => ({
+    subject: c.getString('subject'),
+    entities: c.getOptionalStringArray('entities') ?? ['*'],
+    environments: c.getOptionalStringArray('environments') ?? ['*'],
+  }));
+}
