@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EnvelopeCipher, IntegrityError } from './EnvelopeCipher';
 import { SecretStore } from './SecretStore';
-import { allTables, findInDatabase } from '../__testUtils__/scanTables';
+import { allTables, findInDatabase } from '../testUtils';
 
 jest.setTimeout(60_000);
 

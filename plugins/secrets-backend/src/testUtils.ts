@@ -1,3 +1,4 @@
+/** Test helpers: find a value anywhere in the secrets database (SQLite or PostgreSQL). */
 import type { Knex } from 'knex';
 
 /** Every user table in the database (SQLite or PostgreSQL). */

@@ -1,0 +1,208 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { findInDatabase } from '@stacktalk/plugin-secrets-backend/testUtils';
+import { CapturingLogger, startSecretsBackend } from './__testUtils__/secretsBackend';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const ALICE = mockCredentials.user.header('user:default/alice'); // owns payments-api
+const BOB = mockCredentials.user.header('user:default/bob'); // owns voice-gateway only
+const ROOT = mockCredentials.user.header('user:default/root'); // secrets admin
+const CI = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('external:ci-deployer'), targetPluginId: 'secrets' });
+const OTHER_SERVICE = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('external:intruder'), targetPluginId: 'secrets' });
+const E = '/api/secrets/entities/component/default/payments-api';
+const S = (env: string, name: string) => `${E}/environments/${env}/secrets/${name}`;
+const MARKER = 'pl41n-m4rker-\u00e9\u{1F511}';
+
+describe.each(databases.eachSupportedId())('secrets routes with the portal policy on %s', databaseId => {
+  async function setUp() {
+    const logger = new CapturingLogger();
+    const { server } = await startSecretsBackend({ knex: await databases.init(databaseId), logger });
+    const as = (header: string) => ({
+      get: (url: string) => request(server).get(url).set('Authorization', header),
+      put: (url: string, body: object) => request(server).put(url).set('Authorization', header).send(body),
+      post: (url: string, body: object = {}) => request(server).post(url).set('Authorization', header).send(body),
+      del: (url: string) => request(server).delete(url).set('Authorization', header),
+    });
+    return { server, logger, knex: await databases.init(databaseId), alice: as(ALICE), bob: as(BOB), root: as(ROOT), as };
+  }
+
+  const routes: Array<[string, string, object?]> = [
+    ['get', '/api/secrets/environments'],
+    ['get', `${E}/secrets`],
+    ['get', `${E}/audit`],
+    ['put', S('development', 'API_KEY'), { value: 'x', expectedVersion: 0 }],
+    ['post', `${S('development', 'API_KEY')}/reveal`],
+    ['get', `${S('development', 'API_KEY')}/history`],
+    ['post', `${S('development', 'API_KEY')}/rollback`, { toVersion: 1, expectedVersion: 1 }],
+    ['delete', S('development', 'API_KEY')],
+    ['post', `${S('development', 'API_KEY')}/restore`],
+    ['post', `${S('development', 'API_KEY')}/destroy`, { confirm: 'API_KEY' }],
+    ['get', `${E}/environments/development/export`],
+    ['get', '/api/secrets/audit'],
+    ['get', '/api/secrets/keys'],
+    ['post', '/api/secrets/keys/rewrap'],
+  ];
+
+  it('answers 401 on every route without credentials', async () => {
+    const { server } = await setUp();
+    for (const [method, url, body] of routes) {
+      const res = await (request(server) as any)[method](url).set('Authorization', mockCredentials.none.header()).send(body ?? {});
+      expect([method, url, res.status]).toEqual([method, url, 401]);
+    }
+  });
+
+  it('answers 403 on every entity route to a user who does not own the entity, and 403 on admin routes', async () => {
+    const { alice, bob } = await setUp();
+    await alice.put(S('development', 'API_KEY'), { value: 'alice-secret', expectedVersion: 0 }).expect(200);
+    for (const [method, url, body] of routes.slice(1)) {
+      const res = await (bob as any)[method === 'delete' ? 'del' : method](url, body ?? {});
+      expect([method, url, res.status]).toEqual([method, url, 403]);
+    }
+    // The owner may not reveal or write in production, nor use the admin routes.
+    await alice.post(`${S('production', 'API_KEY')}/reveal`).expect(403);
+    await alice.put(S('production', 'API_KEY'), { value: 'x', expectedVersion: 0 }).expect(403);
+    await alice.get(`${E}/environments/production/export`).expect(403);
+    await alice.get('/api/secrets/audit').expect(403);
+    await alice.get('/api/secrets/keys').expect(403);
+  });
+
+  it('lets the owner create, reveal, see what is missing, roll back, delete, restore and destroy outside production', async () => {
+    const { alice } = await setUp();
+    const v1 = await alice.put(S('development', 'DATABASE_URL'), { value: 'postgres://one', expectedVersion: 0, description: 'Primary DB', rotateBy: '2027-01-31' });
+    expect(v1.status).toBe(200);
+    expect(v1.body).toMatchObject({ version: 1, createdBy: 'user:default/alice', description: 'Primary DB', rotateBy: '2027-01-31T00:00:00.000Z' });
+    await alice.put(S('development', 'DATABASE_URL'), { value: 'postgres://two', expectedVersion: 1 }).expect(200);
+    const stale = await alice.put(S('development', 'DATABASE_URL'), { value: 'postgres://stale', expectedVersion: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/at version 2, not 1/);
+    expect((await alice.post(`${S('development', 'DATABASE_URL')}/reveal`)).body.value).toBe('postgres://two');
+
+    const matrix = (await alice.get(`${E}/secrets`)).body;
+    expect(matrix.missing).toEqual({ DATABASE_URL: ['staging', 'production'] });
+    expect(matrix.environments.map((e: any) => [e.name, e.access.reveal, e.access.list])).toEqual([
+      ['development', true, true],
+      ['staging', true, true],
+      ['production', false, true],
+    ]);
+    expect(JSON.stringify(matrix)).not.toContain('postgres://');
+
+    await alice.post(`${S('development', 'DATABASE_URL')}/rollback`, { toVersion: 1, expectedVersion: 2 }).expect(200);
+    expect((await alice.post(`${S('development', 'DATABASE_URL')}/reveal`)).body).toMatchObject({ value: 'postgres://one', metadata: { version: 3 } });
+    expect((await alice.post(`${S('development', 'DATABASE_URL')}/reveal`, { version: 2 })).body.value).toBe('postgres://two');
+    expect((await alice.get(`${S('development', 'DATABASE_URL')}/history`)).body.versions.map((v: any) => v.version)).toEqual([3, 2, 1]);
+
+    await alice.del(S('development', 'DATABASE_URL')).expect(204);
+    expect((await alice.get(`${E}/secrets`)).body.secrets[0]).toMatchObject({ name: 'DATABASE_URL', deletedAt: expect.any(String) });
+    await alice.post(`${S('development', 'DATABASE_URL')}/reveal`).expect(404);
+    await alice.post(`${S('development', 'DATABASE_URL')}/restore`).expect(204);
+    await alice.post(`${S('development', 'DATABASE_URL')}/destroy`, {}).expect(400);
+    expect((await alice.post(`${S('development', 'DATABASE_URL')}/destroy`, { confirm: 'DATABASE_URL' })).body).toEqual({ destroyedVersions: 3 });
+    await alice.get(`${S('development', 'DATABASE_URL')}/history`).expect(404);
+
+    const actions = (await alice.get(`${E}/audit`)).body.events.map((e: any) => e.action);
+    expect(actions).toEqual(['destroy', 'restore', 'delete', 'reveal', 'reveal', 'rollback', 'reveal', 'write', 'write']);
+  });
+
+  it('lets an admin do everything in production and read the portal-wide audit log and key usage', async () => {
+    const { root, alice } = await setUp();
+    await root.put(S('production', 'STRIPE_KEY'), { value: 'sk_live_1', expectedVersion: 0 }).expect(200);
+    expect((await root.post(`${S('production', 'STRIPE_KEY')}/reveal`)).body.value).toBe('sk_live_1');
+    expect((await alice.get(`${E}/secrets`)).body.secrets.map((s: any) => [s.environment, s.name])).toEqual([['production', 'STRIPE_KEY']]);
+    const audit = (await root.get('/api/secrets/audit?action=reveal')).body.events;
+    expect(audit).toEqual([expect.objectContaining({ actor: 'user:default/root', action: 'reveal', environment: 'production', name: 'STRIPE_KEY', version: 1 })]);
+    expect((await root.get('/api/secrets/keys')).body.keys).toEqual([{ id: 'local-1', active: true, records: 1 }]);
+    await root.post(`${S('production', 'STRIPE_KEY')}/destroy`, { confirm: 'STRIPE_KEY' }).expect(200);
+  });
+
+  it('exports each environment in its deployment format, audited, and only with reveal permission', async () => {
+    const { alice } = await setUp();
+    await alice.put(S('development', 'API_KEY'), { value: 'a "quoted" $value\nline 2', expectedVersion: 0 }).expect(200);
+    await alice.put(S('development', 'TOKEN'), { value: 'tok', expectedVersion: 0 }).expect(200);
+    await alice.put(S('staging', 'API_KEY'), { value: 'staging-key', expectedVersion: 0 }).expect(200);
+
+    const dotenv = await alice.get(`${E}/environments/development/export`).expect(200);
+    expect(dotenv.headers['content-disposition']).toBe('attachment; filename="payments-api.development.env"');
+    expect(dotenv.text).toContain('API_KEY="a \\"quoted\\" \\$value\\nline 2"\nTOKEN="tok"\n');
+
+    const appSpec = await alice.get(`${E}/environments/staging/export`).expect(200);
+    expect(appSpec.text).toContain('envs:\n  - key: API_KEY\n    scope: RUN_AND_BUILD_TIME\n    type: SECRET\n    value: "staging-key"');
+
+    const k8s = await alice.get(`${E}/environments/development/export?format=kubernetes`).expect(200);
+    expect(k8s.text).toContain('kind: Secret');
+    expect(k8s.text).toContain(`  TOKEN: ${Buffer.from('tok').toString('base64')}`);
+    await alice.get(`${E}/environments/development/export?format=xml`).expect(400);
+
+    const exports = (await alice.get(`${E}/audit?action=export`)).body.events;
+    expect(exports.map((e: any) => e.detail)).toEqual(['kubernetes: API_KEY@v1, TOKEN@v1', 'app-platform: API_KEY@v1', 'dotenv: API_KEY@v1, TOKEN@v1']);
+  });
+
+  it('lets a granted machine token export, audited as that subject, and nothing else', async () => {
+    const { alice, as } = await setUp();
+    await alice.put(S('staging', 'API_KEY'), { value: 'for-ci', expectedVersion: 0 }).expect(200);
+    const ci = as(CI);
+    const res = await ci.get(`${E}/environments/staging/export?format=dotenv`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('API_KEY="for-ci"');
+    await ci.get(`${E}/environments/development/export`).expect(403); // not granted for development
+    await as(OTHER_SERVICE).get(`${E}/environments/staging/export`).expect(403);
+    // Every other route is for users only.
+    expect((await ci.get(`${E}/secrets`)).status).toBeGreaterThanOrEqual(401);
+    expect((await ci.post(`${S('staging', 'API_KEY')}/reveal`)).status).toBeGreaterThanOrEqual(401);
+    const [event] = (await alice.get(`${E}/audit?action=export`)).body.events;
+    expect(event).toMatchObject({ actor: 'external:ci-deployer', environment: 'staging', source: expect.stringContaining('machine token') });
+  });
+
+  it('answers bad input with 4xx errors that say why, never 500, and loses nothing', async () => {
+    const { alice, server } = await setUp();
+    await alice.put(S('development', 'KEEP'), { value: 'kept', expectedVersion: 0 }).expect(200);
+    const cases: Array<[string, any, RegExp]> = [
+      ['lower_case', { value: 'x', expectedVersion: 0 }, /must match/],
+      ['A'.repeat(300), { value: 'x', expectedVersion: 0 }, /longer than/],
+      [encodeURIComponent('ÄPI'), { value: 'x', expectedVersion: 0 }, /must match/],
+      [encodeURIComponent('A\u0000B'), { value: 'x', expectedVersion: 0 }, /must match/],
+      ['OK', { value: '', expectedVersion: 0 }, /empty/],
+      ['OK', { value: 'a\u0000b', expectedVersion: 0 }, /NUL/],
+      ['OK', { value: 'x'.repeat(70_000), expectedVersion: 0 }, /limit is 65536/],
+      ['OK', { value: '\u{1F511}'.repeat(16_385), expectedVersion: 0 }, /limit is 65536/],
+      ['OK', { value: 'a\ud800', expectedVersion: 0 }, /lone surrogate/],
+      ['OK', { value: 42, expectedVersion: 0 }, /must be a string/],
+      ['OK', { value: 'x' }, /expectedVersion/],
+      ['OK', { value: 'x', expectedVersion: -1 }, /expectedVersion/],
+      ['OK', { value: 'x', expectedVersion: 0, rotateBy: 'next tuesday' }, /rotateBy/],
+    ];
+    for (const [name, body, message] of cases) {
+      const res = await alice.put(S('development', name), body);
+      expect([name.slice(0, 20), res.status, res.body.error?.message]).toEqual([name.slice(0, 20), 400, expect.stringMatching(message)]);
+    }
+    // Random names and values: always a 2xx or 4xx, never a 5xx.
+    const alphabet = ['A', 'z', '_', '0', ' ', '\u0000', 'é', '\u{1F511}', '"', '\\', '\n', '%', '/'];
+    for (let i = 0; i < 40; i++) {
+      const pick = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+      const res = await alice.put(S('development', encodeURIComponent(pick(1 + (i % 7)))), { value: pick(i * 3), expectedVersion: 0 });
+      expect(res.status).toBeLessThan(500);
+    }
+    const malformed = await request(server).put(S('development', 'OK')).set('Authorization', ALICE).set('Content-Type', 'application/json').send('{"value":');
+    expect(malformed.status).toBe(400);
+    await alice.put(`${E}/environments/qa/secrets/OK`, { value: 'x', expectedVersion: 0 }).expect(404);
+    expect((await alice.get('/api/secrets/entities/component/default/no-such-service/secrets')).body.error.message).toMatch(/No entity component:default\/no-such-service/);
+    await alice.post(`${S('development', 'KEEP')}/reveal`, { version: 'latest' }).expect(400);
+    expect((await alice.post(`${S('development', 'KEEP')}/reveal`)).body.value).toBe('kept');
+  });
+
+  it('never stores or logs a plaintext value, even at debug level', async () => {
+    const { alice, root, knex, logger } = await setUp();
+    await alice.put(S('development', 'SECRET_ONE'), { value: MARKER, expectedVersion: 0 }).expect(200);
+    await alice.put(S('development', 'SECRET_ONE'), { value: `${MARKER}-2`, expectedVersion: 1 }).expect(200);
+    await alice.put(S('development', 'SECRET_ONE'), { value: `${MARKER}-3`, expectedVersion: 1 }).expect(409);
+    await alice.post(`${S('development', 'SECRET_ONE')}/reveal`).expect(200);
+    await alice.get(`${E}/environments/development/export`).expect(200);
+    await root.put(S('production', 'SECRET_ONE'), { value: MARKER, expectedVersion: 0 }).expect(200);
+    await root.post('/api/secrets/keys/rewrap').expect(202);
+
+    expect(await findInDatabase(knex, 'pl41n-m4rker')).toEqual([]);
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expect(logger.lines.filter(l => l.includes('pl41n-m4rker'))).toEqual([]);
+  });
+});
