@@ -104,6 +104,9 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       DOKS_CLUSTER_URL: fixture.url,
       DOKS_SERVICE_ACCOUNT_TOKEN: 'fixture-token',
       DOKS_CA_DATA: Buffer.from('fixture CA, unused over http').toString('base64'),
+      SECRETS_KEY_ID: 'prod-test-1',
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      SECRETS_EXPORT_TOKEN: 'ci-export-token-for-tests',
     };
     backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
     await poll('readiness', async () => {

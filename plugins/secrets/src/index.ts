@@ -1,4 +1,3 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-
-/** The secrets frontend plugin. */
-export default createFrontendPlugin({ pluginId: 'secrets', extensions: [] });
+/** Entity tab "Secrets": per-environment secrets with reveal, history, export and audit. */
+export { secretsPlugin as default } from './plugin';
+export { secretsApiRef, SecretsClient, type SecretsApi } from './api/SecretsClient';

@@ -1,0 +1,91 @@
+import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { AuditEvent, SecretMetadata, SecretsMatrix } from '@stacktalk/plugin-secrets-common';
+
+export interface SecretWrite {
+  value: string;
+  expectedVersion: number;
+  description?: string;
+  rotateBy?: string;
+}
+
+export interface ExportFile {
+  filename: string;
+  blob: Blob;
+}
+
+/** The secrets backend, as the entity tab uses it. */
+export interface SecretsApi {
+  matrix(entityRef: string): Promise<SecretsMatrix>;
+  write(entityRef: string, environment: string, name: string, body: SecretWrite): Promise<SecretMetadata>;
+  reveal(entityRef: string, environment: string, name: string, version?: number): Promise<{ value: string; metadata: SecretMetadata }>;
+  history(entityRef: string, environment: string, name: string): Promise<SecretMetadata[]>;
+  rollback(entityRef: string, environment: string, name: string, toVersion: number, expectedVersion: number): Promise<SecretMetadata>;
+  remove(entityRef: string, environment: string, name: string): Promise<void>;
+  restore(entityRef: string, environment: string, name: string): Promise<void>;
+  destroy(entityRef: string, environment: string, name: string): Promise<void>;
+  exportEnvironment(entityRef: string, environment: string): Promise<ExportFile>;
+  audit(entityRef: string, filter?: { action?: string; environment?: string }): Promise<AuditEvent[]>;
+}
+
+export const secretsApiRef = createApiRef<SecretsApi>().with({ id: 'plugin.secrets.api' });
+
+function entityPath(entityRef: string) {
+  const [kind, rest] = entityRef.split(':');
+  const [namespace, name] = rest.split('/');
+  return `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+export class SecretsClient implements SecretsApi {
+  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+
+  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    const base = await this.deps.discoveryApi.getBaseUrl('secrets');
+    const response = await this.deps.fetchApi.fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'x-stacktalk-client': 'portal-ui', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response;
+  }
+
+  private secretPath(entityRef: string, environment: string, name: string) {
+    return `${entityPath(entityRef)}/environments/${encodeURIComponent(environment)}/secrets/${encodeURIComponent(name)}`;
+  }
+
+  async matrix(entityRef: string) {
+    return (await this.call(`${entityPath(entityRef)}/secrets`)).json();
+  }
+  async write(entityRef: string, environment: string, name: string, body: SecretWrite) {
+    return (await this.call(this.secretPath(entityRef, environment, name), { method: 'PUT', body: JSON.stringify(body) })).json();
+  }
+  async reveal(entityRef: string, environment: string, name: string, version?: number) {
+    const body = JSON.stringify(version ? { version } : {});
+    return (await this.call(`${this.secretPath(entityRef, environment, name)}/reveal`, { method: 'POST', body })).json();
+  }
+  async history(entityRef: string, environment: string, name: string) {
+    return (await (await this.call(`${this.secretPath(entityRef, environment, name)}/history`)).json()).versions;
+  }
+  async rollback(entityRef: string, environment: string, name: string, toVersion: number, expectedVersion: number) {
+    const body = JSON.stringify({ toVersion, expectedVersion });
+    return (await this.call(`${this.secretPath(entityRef, environment, name)}/rollback`, { method: 'POST', body })).json();
+  }
+  async remove(entityRef: string, environment: string, name: string) {
+    await this.call(this.secretPath(entityRef, environment, name), { method: 'DELETE' });
+  }
+  async restore(entityRef: string, environment: string, name: string) {
+    await this.call(`${this.secretPath(entityRef, environment, name)}/restore`, { method: 'POST', body: '{}' });
+  }
+  async destroy(entityRef: string, environment: string, name: string) {
+    await this.call(`${this.secretPath(entityRef, environment, name)}/destroy`, { method: 'POST', body: JSON.stringify({ confirm: name }) });
+  }
+  async exportEnvironment(entityRef: string, environment: string) {
+    const response = await this.call(`${entityPath(entityRef)}/environments/${encodeURIComponent(environment)}/export`);
+    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${environment}.txt`;
+    return { filename, blob: await response.blob() };
+  }
+  async audit(entityRef: string, filter: { action?: string; environment?: string } = {}) {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
+    return (await (await this.call(`${entityPath(entityRef)}/audit?${query}`)).json()).events;
+  }
+}
