@@ -1,4 +1,12 @@
-import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { SecretsClient, secretsApiRef } from './api/SecretsClient';
 
@@ -21,7 +29,23 @@ const entitySecretsContent = EntityContentBlueprint.make({
   },
 });
 
+/** Page "Secrets admin": key rotation status and the portal-wide audit log (admins only). */
+export const secretsAdminRouteRef = createRouteRef();
+
+const secretsAdminPage = PageBlueprint.make({
+  params: {
+    path: '/secrets-admin',
+    routeRef: secretsAdminRouteRef,
+    title: 'Secrets admin',
+    icon: <VpnKeyIcon />,
+    loader: () => import('./components/SecretsAdminPage').then(m => <m.SecretsAdminPage />),
+  },
+});
+
 export const secretsPlugin = createFrontendPlugin({
   pluginId: 'secrets',
-  extensions: [secretsApi, entitySecretsContent],
+  title: 'Secrets admin',
+  icon: <VpnKeyIcon />,
+  routes: { admin: secretsAdminRouteRef },
+  extensions: [secretsApi, entitySecretsContent, secretsAdminPage],
 });

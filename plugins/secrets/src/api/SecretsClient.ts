@@ -1,12 +1,24 @@
 import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { AuditEvent, SecretMetadata, SecretsMatrix } from '@stacktalk/plugin-secrets-common';
+import type { AuditEvent, KeyUsage, SecretMetadata, SecretsEnvironment, SecretsMatrix } from '@stacktalk/plugin-secrets-common';
 
 export interface SecretWrite {
   value: string;
   expectedVersion: number;
   description?: string;
   rotateBy?: string;
+}
+
+export interface AuditFilter {
+  action?: string;
+  environment?: string;
+  entityRef?: string;
+  actor?: string;
+}
+
+export interface RewrapStatus {
+  running: boolean;
+  lastRun?: { startedAt: string; finishedAt?: string; rewrapped: number; actor: string; error?: string };
 }
 
 export interface ExportFile {
@@ -16,6 +28,7 @@ export interface ExportFile {
 
 /** The secrets backend, as the entity tab uses it. */
 export interface SecretsApi {
+  environments(): Promise<SecretsEnvironment[]>;
   matrix(entityRef: string): Promise<SecretsMatrix>;
   write(entityRef: string, environment: string, name: string, body: SecretWrite): Promise<SecretMetadata>;
   reveal(entityRef: string, environment: string, name: string, version?: number): Promise<{ value: string; metadata: SecretMetadata }>;
@@ -25,7 +38,12 @@ export interface SecretsApi {
   restore(entityRef: string, environment: string, name: string): Promise<void>;
   destroy(entityRef: string, environment: string, name: string): Promise<void>;
   exportEnvironment(entityRef: string, environment: string): Promise<ExportFile>;
-  audit(entityRef: string, filter?: { action?: string; environment?: string }): Promise<AuditEvent[]>;
+  audit(entityRef: string, filter?: AuditFilter): Promise<AuditEvent[]>;
+  /** Admins: every entity's audit events. */
+  portalAudit(filter?: AuditFilter): Promise<AuditEvent[]>;
+  /** Admins: how many records each key-encryption key protects, and the re-wrap job. */
+  keys(): Promise<{ keys: KeyUsage[]; rewrap: RewrapStatus }>;
+  rewrap(): Promise<RewrapStatus>;
 }
 
 export const secretsApiRef = createApiRef<SecretsApi>().with({ id: 'plugin.secrets.api' });
@@ -34,6 +52,10 @@ function entityPath(entityRef: string) {
   const [kind, rest] = entityRef.split(':');
   const [namespace, name] = rest.split('/');
   return `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+function toQuery(filter: AuditFilter) {
+  return new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
 }
 
 export class SecretsClient implements SecretsApi {
@@ -53,6 +75,9 @@ export class SecretsClient implements SecretsApi {
     return `${entityPath(entityRef)}/environments/${encodeURIComponent(environment)}/secrets/${encodeURIComponent(name)}`;
   }
 
+  async environments() {
+    return (await (await this.call('/environments')).json()).environments;
+  }
   async matrix(entityRef: string) {
     return (await this.call(`${entityPath(entityRef)}/secrets`)).json();
   }
@@ -84,8 +109,16 @@ export class SecretsClient implements SecretsApi {
     const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${environment}.txt`;
     return { filename, blob: await response.blob() };
   }
-  async audit(entityRef: string, filter: { action?: string; environment?: string } = {}) {
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
-    return (await (await this.call(`${entityPath(entityRef)}/audit?${query}`)).json()).events;
+  async audit(entityRef: string, filter: AuditFilter = {}) {
+    return (await (await this.call(`${entityPath(entityRef)}/audit?${toQuery(filter)}`)).json()).events;
+  }
+  async portalAudit(filter: AuditFilter = {}) {
+    return (await (await this.call(`/audit?${toQuery(filter)}`)).json()).events;
+  }
+  async keys() {
+    return (await this.call('/keys')).json();
+  }
+  async rewrap() {
+    return (await (await this.call('/keys/rewrap', { method: 'POST', body: '{}' })).json()).rewrap;
   }
 }
