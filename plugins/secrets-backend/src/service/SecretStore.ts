@@ -140,13 +140,23 @@ export class SecretStore {
     });
   }
 
-  /** Decrypts the current (or a given) version. */
+  /** Decrypts the current (or a given) version: one query for the head and the version row. */
   async reveal(key: Key, version?: number): Promise<{ value: string; metadata: SecretVersionMetadata }> {
-    const head = await this.knex('secret_heads').where(headKey(key)).first();
-    if (!head || head.deleted_at) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
-    const wanted = version ?? Number(head.current_version);
-    const row = await this.knex('secret_versions').where({ ...headKey(key), version: wanted }).first();
-    if (!row) throw new NotFoundError(`${key.name} in ${key.environment} has no version ${wanted}`);
+    const row = await this.knex('secret_heads as h')
+      .leftJoin('secret_versions as v', join =>
+        join
+          .on('v.entity_ref', 'h.entity_ref')
+          .andOn('v.environment', 'h.environment')
+          .andOn('v.name', 'h.name')
+          .andOn('v.version', version === undefined ? this.knex.ref('h.current_version') : this.knex.raw('?', [version])),
+      )
+      .where({ 'h.entity_ref': key.entityRef, 'h.environment': key.environment, 'h.name': key.name })
+      .first('h.deleted_at as head_deleted_at', 'h.current_version', 'v.*');
+    if (!row || row.head_deleted_at) throw new NotFoundError(`No secret ${key.name} in ${key.environment}`);
+    const wanted = version ?? Number(row.current_version);
+    if (row.version === null || row.version === undefined) {
+      throw new NotFoundError(`${key.name} in ${key.environment} has no version ${wanted}`);
+    }
     const plaintext = this.cipher.decrypt({ ...key, version: wanted }, toSealed(row));
     return { value: plaintext.toString('utf8'), metadata: toMetadata(row) };
   }
@@ -249,14 +259,17 @@ export class SecretStore {
       .whereNot('kek_id', this.cipher.activeKeyId)
       .limit(limit)
       .select('entity_ref', 'environment', 'name', 'version', 'kek_id', 'wrapped_key', 'nonce', 'ciphertext', 'tag');
-    let moved = 0;
-    for (const row of rows) {
-      const identity = { entityRef: row.entity_ref, environment: row.environment, name: row.name, version: Number(row.version) };
-      const sealed = this.cipher.rewrap(identity, toSealed(row));
-      moved += await this.knex('secret_versions')
-        .where({ ...headKey(identity), version: identity.version, kek_id: row.kek_id })
-        .update({ kek_id: sealed.kekId, wrapped_key: sealed.wrappedKey });
-    }
-    return moved;
+    // One short transaction per batch: one commit instead of one per row.
+    return this.knex.transaction(async tx => {
+      let moved = 0;
+      for (const row of rows) {
+        const identity = { entityRef: row.entity_ref, environment: row.environment, name: row.name, version: Number(row.version) };
+        const sealed = this.cipher.rewrap(identity, toSealed(row));
+        moved += await tx('secret_versions')
+          .where({ ...headKey(identity), version: identity.version, kek_id: row.kek_id })
+          .update({ kek_id: sealed.kekId, wrapped_key: sealed.wrappedKey });
+      }
+      return moved;
+    });
   }
 }
