@@ -89,7 +89,8 @@ export interface MachineGrant {
 export function readMachineGrants(config: Config): MachineGrant[] {
   return (config.getOptionalConfigArray('secrets.machineAccess') ?? []).map(c => ({
     subject: c.getString('subject'),
-    entities: c.getOptionalStringArray('entities') ?? ['*'],
+    // Entity refs are compared in their canonical lower-case form, as routes parse them.
+    entities: (c.getOptionalStringArray('entities') ?? ['*']).map(e => e.toLocaleLowerCase('en-US')),
     environments: c.getOptionalStringArray('environments') ?? ['*'],
   }));
 }
