@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Browser, Page } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+  // No network at all, below the request interception: every connection (including speculative
+  // preconnects, which never reach interception) goes to a dead local proxy, loopback included.
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+  '--dns-prefetch-disable',
+];
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+/** Debian's `chromium` (or another system Chrome) when `reports.chromium.executablePath` is unset. */
+export function detectChromium(configured?: string): string | undefined {
+  if (configured) return fs.existsSync(configured) ? configured : undefined;
+  return CANDIDATES.find(p => fs.existsSync(p));
+}
+
+export interface BrowserPoolOptions {
+  executablePath: string;
+  /** Pages rendering at once; default the number of CPU cores. */
+  concurrency?: number;
+  /** Restart Chromium after this many renders (bounds memory growth); default 200. */
+  restartAfter?: number;
+  logger?: { info(m: string): void; warn(m: string): void };
+}
+
+/**
+ * One Chromium, launched on first use and reused; up to `concurrency` pages, each recycled
+ * after its render. Chromium is relaunched after `restartAfter` renders, or when it dies (a
+ * crash fails the renders in flight, which the job queue retries).
+ */
+export class BrowserPool {
+  private browser?: Promise<Browser>;
+  private idle: Page[] = [];
+  private active = 0;
+  private waiters: Array<() => void> = [];
+  private rendersOnBrowser = 0;
+  private launches = 0;
+  readonly concurrency: number;
+  private readonly restartAfter: number;
+
+  constructor(private readonly options: BrowserPoolOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? os.cpus().length);
+    this.restartAfter = options.restartAfter ?? 200;
+  }
+
+  get stats() {
+    return { launches: this.launches, active: this.active, idle: this.idle.length, waiting: this.waiters.length };
+  }
+
+  /** The running Chromium's process id (for tests and the benchmark's crash run). */
+  async pid(): Promise<number | undefined> {
+    return (await this.getBrowser()).process()?.pid;
+  }
+
+  private getBrowser(): Promise<Browser> {
+    if (!this.browser) {
+      this.launches++;
+      const launching = puppeteer.launch({
+        executablePath: this.options.executablePath,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        protocolTimeout: 120_000,
+      });
+      this.browser = launching;
+      launching.then(
+        b =>
+          b.on('disconnected', () => {
+            if (this.browser === launching) this.forget('Chromium exited');
+          }),
+        () => {
+          if (this.browser === launching) this.browser = undefined;
+        },
+      );
+    }
+    return this.browser;
+  }
+
+  private forget(reason: string) {
+    this.options.logger?.warn(`${reason}; a new Chromium is launched for the next render`);
+    this.browser = undefined;
+    this.idle = [];
+    this.rendersOnBrowser = 0;
+  }
+
+  private async acquireSlot() {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>(resolve => this.waiters.push(resolve));
+  }
+
+  private releaseSlot() {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  /** Runs `fn` on a fresh-or-recycled page; the page is reset afterwards or closed on error. */
+  async withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    await this.acquireSlot();
+    let page: Page | undefined;
+    let healthy = false;
+    try {
+      const browser = await this.getBrowser();
+      page = this.idle.pop();
+      if (page && (page.isClosed() || !browser.connected)) page = undefined;
+      page ??= await browser.newPage();
+      const result = await fn(page);
+      healthy = true;
+      return result;
+    } finally {
+      await this.recycle(page, healthy);
+      this.releaseSlot();
+    }
+  }
+
+  private async recycle(page: Page | undefined, healthy: boolean) {
+    this.rendersOnBrowser++;
+    if (page && healthy && !page.isClosed()) {
+      try {
+        page.removeAllListeners('request');
+        await page.setRequestInterception(false);
+        await page.goto('about:blank');
+        this.idle.push(page);
+      } catch {
+        await page.close().catch(() => {});
+      }
+    } else if (page && !page.isClosed()) {
+      await page.close().catch(() => {});
+    }
+    if (this.rendersOnBrowser >= this.restartAfter && this.active <= 1) {
+      const old = this.browser;
+      this.browser = undefined;
+      this.idle = [];
+      this.rendersOnBrowser = 0;
+      this.options.logger?.info(`Restarting Chromium after ${this.restartAfter} renders`);
+      await old?.then(b => b.close()).catch(() => {});
+    }
+  }
+
+  async close() {
+    const b = this.browser;
+    this.browser = undefined;
+    this.idle = [];
+    await b?.then(x => x.close()).catch(() => {});
+  }
+}

@@ -1,0 +1,92 @@
+import type { HTTPRequest } from 'puppeteer-core';
+import type { BrowserPool } from './BrowserPool';
+
+export type PaperFormat = 'A4' | 'Letter';
+
+export interface RenderOptions {
+  format: PaperFormat;
+  /** Shown in the page header; plain text (escaped here). */
+  title: string;
+  /** Render timeout; a render that exceeds it fails with a message that says so. */
+  timeoutMs?: number;
+}
+
+export class RenderTimeoutError extends Error {
+  name = 'RenderTimeoutError';
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * Only inlined data may load: `data:` URIs (our logo, SVG charts and fonts are inlined) and the
+ * blank page itself. Everything else — http(s) to anywhere (internal addresses included),
+ * `file:`, redirects, websockets — is aborted.
+ */
+export function isAllowedRequest(url: string): boolean {
+  return url.startsWith('data:') || url === 'about:blank';
+}
+
+/**
+ * Renders self-contained HTML to PDF on a pooled page: `setContent` (never navigation to a URL
+ * from input), JavaScript disabled, every request intercepted and all but inline data aborted,
+ * page numbers in the footer.
+ */
+export class PdfRenderer {
+  /** Requests aborted since start (the security tests read it). */
+  blocked: string[] = [];
+
+  constructor(private readonly pool: BrowserPool) {}
+
+  async render(html: string, options: RenderOptions): Promise<Buffer> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    return this.pool.withPage(async page => {
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (request: HTTPRequest) => {
+        if (request.isInterceptResolutionHandled()) return;
+        const url = request.url();
+        if (isAllowedRequest(url)) {
+          request.continue().catch(() => {});
+          return;
+        }
+        if (this.blocked.length < 1000) this.blocked.push(url);
+        if (request.isNavigationRequest()) {
+          // A meta refresh, <base>/form or link target: answering "204 No Content" locally keeps
+          // the document where it is (an abort would replace it with an error page).
+          request.respond({ status: 204, body: '' }).catch(() => {});
+        } else {
+          request.abort('blockedbyclient').catch(() => {});
+        }
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new RenderTimeoutError(`Rendering took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)),
+          timeoutMs,
+        );
+      });
+      try {
+        return await Promise.race([
+          (async () => {
+            await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+            const pdf = await page.pdf({
+              format: options.format,
+              printBackground: true,
+              displayHeaderFooter: true,
+              margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
+              headerTemplate: `<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;display:flex;justify-content:space-between"><span>StackTalk Portal</span><span>${escapeHtml(options.title)}</span></div>`,
+              footerTemplate:
+                '<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;text-align:right">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+              timeout: timeoutMs,
+            });
+            return Buffer.from(pdf);
+          })(),
+          timeout,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+}
