@@ -1,2 +1,57 @@
-/** Shared permissions and types of the reports plugins. */
-export {};
+/** Permissions and wire types shared by the StackTalk reports plugins. */
+import { createPermission } from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+
+/** Generate a report about an entity. */
+export const reportsCreatePermission = createPermission({
+  name: 'reports.report.create',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** See an entity's reports and download them. */
+export const reportsReadPermission = createPermission({
+  name: 'reports.report.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Delete an entity's reports. */
+export const reportsDeletePermission = createPermission({
+  name: 'reports.report.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+export const reportsPermissions = [reportsCreatePermission, reportsReadPermission, reportsDeletePermission];
+
+export type PaperFormat = 'A4' | 'Letter';
+export type ReportStatus = 'queued' | 'rendering' | 'done' | 'failed';
+
+export interface ReportTemplateInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** Entity kinds the template applies to. */
+  kinds: string[];
+}
+
+export interface ReportJob {
+  id: string;
+  entityRef: string;
+  template: string;
+  format: PaperFormat;
+  status: ReportStatus;
+  /** 0–100. */
+  progress: number;
+  /** What it is doing now, e.g. "rendering page" or "waiting for a free browser". */
+  stage?: string;
+  error?: string;
+  attempts: number;
+  createdBy: string;
+  createdAt: string;
+  finishedAt?: string;
+  /** Bytes of the finished PDF. */
+  size?: number;
+  pages?: number;
+}

@@ -1,4 +1,4 @@
-import type { HTTPRequest } from 'puppeteer-core';
+import type { HTTPRequest, Page } from 'puppeteer-core';
 import type { BrowserPool } from './BrowserPool';
 
 export type PaperFormat = 'A4' | 'Letter';
@@ -38,8 +38,8 @@ export class PdfRenderer {
 
   constructor(private readonly pool: BrowserPool) {}
 
-  async render(html: string, options: RenderOptions): Promise<Buffer> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
+  /** Runs `fn` after loading `html` into a locked-down page, within `timeoutMs`. */
+  private async withContent<T>(html: string, timeoutMs: number, fn: (page: Page) => Promise<T>): Promise<T> {
     return this.pool.withPage(async page => {
       await page.setJavaScriptEnabled(false);
       await page.setRequestInterception(true);
@@ -70,23 +70,40 @@ export class PdfRenderer {
         return await Promise.race([
           (async () => {
             await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
-            const pdf = await page.pdf({
-              format: options.format,
-              printBackground: true,
-              displayHeaderFooter: true,
-              margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
-              headerTemplate: `<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;display:flex;justify-content:space-between"><span>StackTalk Portal</span><span>${escapeHtml(options.title)}</span></div>`,
-              footerTemplate:
-                '<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;text-align:right">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
-              timeout: timeoutMs,
-            });
-            return Buffer.from(pdf);
+            return fn(page);
           })(),
           timeout,
         ]);
       } finally {
         clearTimeout(timer);
       }
+    });
+  }
+
+  async render(html: string, options: RenderOptions): Promise<Buffer> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    return this.withContent(html, timeoutMs, async page => {
+      const pdf = await page.pdf({
+        format: options.format,
+        printBackground: true,
+        displayHeaderFooter: true,
+        margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
+        headerTemplate: `<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;display:flex;justify-content:space-between"><span>StackTalk Portal</span><span>${escapeHtml(options.title)}</span></div>`,
+        footerTemplate:
+          '<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;text-align:right">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+        timeout: timeoutMs,
+      });
+      return Buffer.from(pdf);
+    });
+  }
+
+  /** A PNG of the top of the first page (the report's thumbnail), from the same HTML. */
+  async preview(html: string, options: { format: PaperFormat; timeoutMs?: number }): Promise<Buffer> {
+    // CSS pixels of the printable width: A4 210 mm / Letter 8.5 in, less the margins.
+    const width = options.format === 'A4' ? 688 : 710;
+    return this.withContent(html, options.timeoutMs ?? 30_000, async page => {
+      await page.setViewport({ width, height: Math.round(width * 1.35), deviceScaleFactor: 0.6 });
+      return Buffer.from(await page.screenshot({ type: 'png' }));
     });
   }
 }

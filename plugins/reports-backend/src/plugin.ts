@@ -1,0 +1,102 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import os from 'node:os';
+import { reportsPermissions } from '@stacktalk/plugin-reports-common';
+import { reportsSectionsExtensionPoint, type ReportSection } from './sections';
+import { BUILTIN_SECTIONS } from './templates/builtinSections';
+import { createTemplates } from './templates/ReportTemplates';
+import { BrowserPool, detectChromium } from './service/BrowserPool';
+import { PdfRenderer } from './service/PdfRenderer';
+import { ReportQueue } from './service/ReportQueue';
+import { ReportWorker } from './service/ReportWorker';
+import { createRouter } from './service/router';
+
+/** PDF reports of catalog entities: /api/reports. */
+export const reportsPlugin = createBackendPlugin({
+  pluginId: 'reports',
+  register(env) {
+    const sections: ReportSection[] = [...BUILTIN_SECTIONS];
+    env.registerExtensionPoint(reportsSectionsExtensionPoint, {
+      addSection: (...more) => sections.push(...more),
+    });
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({ config, logger, auth, httpAuth, httpRouter, database, scheduler, lifecycle, permissions, permissionsRegistry, catalog }) {
+        permissionsRegistry.addPermissions(reportsPermissions);
+        const configuredPath = config.getOptionalString('reports.chromium.executablePath');
+        const executablePath = detectChromium(configuredPath);
+        const chromiumMissing = executablePath
+          ? undefined
+          : `Chromium was not found${configuredPath ? ` at ${configuredPath} (reports.chromium.executablePath)` : ''}: install it with "sudo apt-get install -y chromium" and restart the portal`;
+        if (chromiumMissing) logger.warn(chromiumMissing);
+
+        const concurrency = config.getOptionalNumber('reports.concurrency') ?? os.cpus().length;
+        const pool = new BrowserPool({
+          executablePath: executablePath ?? '/usr/bin/chromium',
+          concurrency,
+          restartAfter: config.getOptionalNumber('reports.chromium.restartAfterRenders') ?? 200,
+          logger,
+        });
+        const renderer = new PdfRenderer(pool);
+        const queue = await ReportQueue.create({
+          knex: await database.getClient(),
+          migrationsDirectory: resolvePackagePath('@stacktalk/plugin-reports-backend', 'migrations'),
+          maxQueued: config.getOptionalNumber('reports.queue.maxQueued') ?? 100,
+          directory: config.getOptionalString('reports.storage.directory'),
+        });
+        const templates = createTemplates(() => sections);
+        const worker = new ReportWorker({
+          queue,
+          renderer,
+          templates,
+          logger,
+          concurrency,
+          timeoutMs: (config.getOptionalNumber('reports.renderTimeoutSeconds') ?? 120) * 1000,
+          maxAttempts: config.getOptionalNumber('reports.queue.maxAttempts') ?? 3,
+          async context(entityRef) {
+            const credentials = await auth.getOwnServiceCredentials();
+            const entity = await catalog.getEntityByRef(entityRef, { credentials });
+            if (!entity) return undefined;
+            return { entity, credentials, getEntity: ref => catalog.getEntityByRef(ref, { credentials }) };
+          },
+        });
+        if (!chromiumMissing) await worker.start();
+        lifecycle.addShutdownHook(async () => {
+          await worker.stop();
+          await pool.close();
+        });
+
+        const retentionDays = config.getOptionalNumber('reports.retentionDays') ?? 90;
+        await scheduler.scheduleTask({
+          id: 'reports-retention',
+          ...(config.has('reports.retentionSchedule')
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('reports.retentionSchedule'))
+            : { frequency: { hours: 6 }, timeout: { minutes: 10 }, initialDelay: { minutes: 1 } }),
+          fn: async () => {
+            const removed = await queue.deleteOlderThan(retentionDays);
+            if (removed) logger.info(`Deleted ${removed} report(s) older than ${retentionDays} days`);
+          },
+        });
+
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, queue, worker, templates, concurrency, chromiumMissing }));
+      },
+    });
+  },
+});

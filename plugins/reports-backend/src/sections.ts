@@ -1,0 +1,35 @@
+import { createExtensionPoint, type BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { ReactElement } from 'react';
+
+/** What a section gets to build its part of a report. */
+export interface ReportSectionContext {
+  entity: Entity;
+  /** The catalog as the report's requester sees it. */
+  getEntity(ref: string): Promise<Entity | undefined>;
+  /** The requester, to call other plugins on their behalf. */
+  credentials: BackstageCredentials;
+}
+
+/**
+ * A part of the service overview contributed by a plugin (stream rates, CI status, secrets
+ * hygiene, Excel-DNA releases...). `render` returns undefined when the plugin has no data for
+ * the entity: the section is then left out, never shown empty. Output is static markup: no
+ * browser JavaScript runs; charts are SVG.
+ */
+export interface ReportSection {
+  id: string;
+  title: string;
+  /** Lower comes first; the built-in sections use 10–40. */
+  order: number;
+  render(context: ReportSectionContext): Promise<ReactElement | undefined>;
+}
+
+export interface ReportsSectionsExtensionPoint {
+  addSection(...sections: ReportSection[]): void;
+}
+
+/** Other backend plugins (as modules of `reports`) register report sections here. */
+export const reportsSectionsExtensionPoint = createExtensionPoint<ReportsSectionsExtensionPoint>({
+  id: 'reports.sections',
+});

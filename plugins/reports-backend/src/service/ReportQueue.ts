@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { NotFoundError } from '@backstage/errors';
+import type { PaperFormat, ReportJob, ReportStatus } from '@stacktalk/plugin-reports-common';
+
+/** The queue is full: answer 429 with Retry-After. */
+export class QueueFullError extends Error {
+  name = 'QueueFullError';
+  constructor(readonly retryAfterSeconds: number, queued: number) {
+    super(`${queued} reports are waiting; try again in about ${retryAfterSeconds} s`);
+  }
+}
+
+export interface NewJob {
+  entityRef: string;
+  template: string;
+  format: PaperFormat;
+  createdBy: string;
+}
+
+function toJob(row: any): ReportJob {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    template: row.template,
+    format: row.format,
+    status: row.status as ReportStatus,
+    progress: Number(row.progress),
+    attempts: Number(row.attempts),
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    ...(row.stage ? { stage: row.stage } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    ...(row.finished_at ? { finishedAt: new Date(row.finished_at).toISOString() } : {}),
+    ...(row.size !== null && row.size !== undefined ? { size: Number(row.size) } : {}),
+    ...(row.pages !== null && row.pages !== undefined ? { pages: Number(row.pages) } : {}),
+  };
+}
+
+/**
+ * Report jobs in the plugin's database: they survive a restart (a job that was rendering when
+ * the backend stopped is queued again), are claimed atomically by workers, and keep their
+ * finished PDF (in the database, or in `directory` when configured).
+ */
+export class ReportQueue {
+  static async create(options: { knex: Knex; migrationsDirectory: string; maxQueued?: number; directory?: string }) {
+    await options.knex.migrate.latest({ directory: options.migrationsDirectory });
+    return new ReportQueue(options.knex, options.maxQueued ?? 100, options.directory);
+  }
+
+  private constructor(private readonly knex: Knex, readonly maxQueued: number, private readonly directory?: string) {
+    if (directory) fs.mkdirSync(directory, { recursive: true });
+  }
+
+  async enqueue(job: NewJob, concurrency = 1): Promise<ReportJob> {
+    const queued = Number((await this.knex('report_jobs').where({ status: 'queued' }).count({ n: '*' }).first())?.n ?? 0);
+    if (queued >= this.maxQueued) throw new QueueFullError(Math.max(1, Math.ceil((queued * 2) / concurrency)), queued);
+    const row = {
+      id: randomUUID(),
+      entity_ref: job.entityRef,
+      template: job.template,
+      format: job.format,
+      status: 'queued',
+      progress: 0,
+      stage: 'queued',
+      attempts: 0,
+      created_by: job.createdBy,
+      created_at: new Date(),
+    };
+    await this.knex('report_jobs').insert(row);
+    return toJob(row);
+  }
+
+  async get(id: string): Promise<ReportJob> {
+    const row = await this.knex('report_jobs').where({ id }).first();
+    if (!row) throw new NotFoundError(`No report ${id}`);
+    return toJob(row);
+  }
+
+  async list(entityRef: string, limit = 50): Promise<ReportJob[]> {
+    return (await this.knex('report_jobs').where({ entity_ref: entityRef }).orderBy('created_at', 'desc').limit(limit)).map(toJob);
+  }
+
+  /** Takes the oldest queued job for this worker; undefined when there is none. */
+  async claim(): Promise<ReportJob | undefined> {
+    for (let tries = 0; tries < 5; tries++) {
+      const next = await this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at').first('id');
+      if (!next) return undefined;
+      const claimed = await this.knex('report_jobs')
+        .where({ id: next.id, status: 'queued' })
+        .update({ status: 'rendering', started_at: new Date(), stage: 'starting', attempts: this.knex.raw('attempts + 1') });
+      if (claimed === 1) return this.get(next.id);
+    }
+    return undefined;
+  }
+
+  async progress(id: string, progress: number, stage: string) {
+    await this.knex('report_jobs').where({ id, status: 'rendering' }).update({ progress: Math.round(progress), stage });
+  }
+
+  async complete(id: string, pdf: Buffer, preview: Buffer | undefined, pages: number) {
+    await this.knex.transaction(async tx => {
+      if (this.directory) {
+        fs.writeFileSync(path.join(this.directory, `${id}.pdf`), pdf);
+        if (preview) fs.writeFileSync(path.join(this.directory, `${id}.png`), preview);
+        await tx('report_files').insert({ job_id: id, pdf: null, preview: null });
+      } else {
+        await tx('report_files').insert({ job_id: id, pdf, preview: preview ?? null });
+      }
+      await tx('report_jobs').where({ id }).update({ status: 'done', progress: 100, stage: 'done', finished_at: new Date(), size: pdf.length, pages, error: null });
+    });
+  }
+
+  /** Back to the queue (a retry after Chromium died), or failed for good. */
+  async fail(id: string, message: string, retry: boolean) {
+    await this.knex('report_jobs')
+      .where({ id })
+      .update(retry ? { status: 'queued', stage: `retrying: ${message}`.slice(0, 250), progress: 0 } : { status: 'failed', stage: 'failed', error: message, finished_at: new Date() });
+  }
+
+  /** After a restart: jobs that were rendering in the previous process run again. */
+  async requeueInterrupted(): Promise<number> {
+    return this.knex('report_jobs').where({ status: 'rendering' }).update({ status: 'queued', stage: 'queued again after a restart', progress: 0 });
+  }
+
+  async file(id: string, kind: 'pdf' | 'preview'): Promise<Buffer> {
+    const row = await this.knex('report_files').where({ job_id: id }).first();
+    if (!row) throw new NotFoundError(`Report ${id} has no ${kind === 'pdf' ? 'PDF' : 'preview'} (not finished?)`);
+    if (this.directory) {
+      const file = path.join(this.directory, `${id}.${kind === 'pdf' ? 'pdf' : 'png'}`);
+      if (!fs.existsSync(file)) throw new NotFoundError(`Report ${id} has no ${kind} file`);
+      return fs.readFileSync(file);
+    }
+    if (!row[kind]) throw new NotFoundError(`Report ${id} has no ${kind}`);
+    return Buffer.from(row[kind]);
+  }
+
+  async remove(id: string) {
+    await this.knex.transaction(async tx => {
+      await tx('report_files').where({ job_id: id }).delete();
+      await tx('report_jobs').where({ id }).delete();
+    });
+    if (this.directory) for (const ext of ['pdf', 'png']) fs.rmSync(path.join(this.directory, `${id}.${ext}`), { force: true });
+  }
+
+  /** Retention: deletes finished reports older than `days`. */
+  async deleteOlderThan(days: number): Promise<number> {
+    const cutoff = new Date(Date.now() - days * 86_400_000);
+    const old = await this.knex('report_jobs').whereIn('status', ['done', 'failed']).where('created_at', '<', cutoff).pluck('id');
+    for (const id of old) await this.remove(id);
+    return old.length;
+  }
+}

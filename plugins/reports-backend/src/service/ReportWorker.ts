@@ -1,0 +1,112 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ReportJob } from '@stacktalk/plugin-reports-common';
+import type { ReportTemplate } from '../templates/ReportTemplates';
+import type { ReportSectionContext } from '../sections';
+import type { PdfRenderer } from './PdfRenderer';
+import { RenderTimeoutError } from './PdfRenderer';
+import type { ReportQueue } from './ReportQueue';
+
+/** Chromium went away under the render: worth another attempt on a fresh browser. */
+export function isBrowserCrash(error: unknown): boolean {
+  return /Target closed|Session closed|disconnected|Connection closed|TargetCloseError|Protocol error|browser has disconnected|Navigating frame was detached|detached Frame/i.test(
+    String((error as Error)?.message ?? error) + String((error as Error)?.name ?? ''),
+  );
+}
+
+export interface ReportWorkerOptions {
+  queue: ReportQueue;
+  renderer: PdfRenderer;
+  templates: Map<string, ReportTemplate>;
+  /** Loads the entity and builds the sections' context (as the plugin itself). */
+  context(entityRef: string): Promise<ReportSectionContext | undefined>;
+  logger: LoggerService;
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  pollMs?: number;
+}
+
+/** `concurrency` loops that claim jobs from the queue and render them; woken on enqueue. */
+export class ReportWorker {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakers: Array<() => void> = [];
+
+  constructor(private readonly options: ReportWorkerOptions) {}
+
+  async start() {
+    if (this.running) return;
+    this.running = true;
+    const requeued = await this.options.queue.requeueInterrupted();
+    if (requeued) this.options.logger.info(`Re-queued ${requeued} report(s) interrupted by the last shutdown`);
+    for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  async stop() {
+    this.running = false;
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /** A job was queued: idle loops look now instead of at their next poll. */
+  wake() {
+    const w = this.wakers;
+    this.wakers = [];
+    w.forEach(f => f());
+  }
+
+  private async loop() {
+    while (this.running) {
+      let job: ReportJob | undefined;
+      try {
+        job = await this.options.queue.claim();
+      } catch (error) {
+        this.options.logger.error('Could not claim a report job', error as Error);
+      }
+      if (!job) {
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, this.options.pollMs ?? 1000);
+          this.wakers.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        continue;
+      }
+      await this.process(job);
+    }
+  }
+
+  private async process(job: ReportJob) {
+    const { queue, renderer, templates, logger } = this.options;
+    try {
+      const template = templates.get(job.template);
+      if (!template) throw new Error(`Template ${job.template} no longer exists`);
+      await queue.progress(job.id, 5, 'loading the entity');
+      const context = await this.options.context(job.entityRef);
+      if (!context) throw new Error(`${job.entityRef} is no longer in the catalog`);
+      const html = await template.build(context, (fraction, stage) => {
+        queue.progress(job.id, 5 + fraction * 35, stage).catch(() => {});
+      });
+      await queue.progress(job.id, 45, 'rendering the PDF');
+      const title = context.entity.metadata.title ?? context.entity.metadata.name;
+      const pdf = await renderer.render(html, { format: job.format, title: `${template.title}: ${title}`, timeoutMs: this.options.timeoutMs });
+      await queue.progress(job.id, 85, 'drawing the preview');
+      const preview = await renderer.preview(html, { format: job.format }).catch(() => undefined);
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      await queue.complete(job.id, pdf, preview, pages);
+    } catch (error) {
+      const message = error instanceof RenderTimeoutError ? error.message : String((error as Error)?.message ?? error);
+      const retry = isBrowserCrash(error) && job.attempts < this.options.maxAttempts;
+      logger.warn(`Report ${job.id} (${job.template} of ${job.entityRef}) attempt ${job.attempts} failed: ${message}${retry ? '; retrying' : ''}`);
+      await queue.fail(job.id, retry ? message : withHint(message), retry);
+      if (retry) this.wake();
+    }
+  }
+}
+
+function withHint(message: string) {
+  if (isBrowserCrash(message)) return `${message} (Chromium kept crashing; see the backend log)`;
+  return message;
+}

@@ -1,0 +1,140 @@
+import type { HttpAuthService, PermissionsService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  reportsCreatePermission,
+  reportsDeletePermission,
+  reportsReadPermission,
+  type PaperFormat,
+} from '@stacktalk/plugin-reports-common';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { ReportTemplate } from '../templates/ReportTemplates';
+import { templateApplies } from '../templates/ReportTemplates';
+import { QueueFullError, type ReportQueue } from './ReportQueue';
+import type { ReportWorker } from './ReportWorker';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  queue: ReportQueue;
+  worker: ReportWorker;
+  templates: Map<string, ReportTemplate>;
+  concurrency: number;
+  /** Set when Chromium is missing: every render route says so and how to install it. */
+  chromiumMissing?: string;
+}
+
+const FORMATS: PaperFormat[] = ['A4', 'Letter'];
+
+/** HTTP → report queue. Every route authenticates; every action is authorized on the entity. */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, queue, worker, templates, concurrency } = options;
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  async function entityFor(ref: unknown, credentials: BackstageCredentials): Promise<Entity> {
+    if (typeof ref !== 'string' || !ref) throw new InputError('entityRef is required, e.g. component:default/stacktalk-report-service');
+    let canonical: string;
+    try {
+      canonical = stringifyEntityRef(parseEntityRef(ref));
+    } catch (e) {
+      throw new InputError(`entityRef "${ref.slice(0, 100)}" is not an entity ref: ${(e as Error).message}`);
+    }
+    const entity = await catalog.getEntityByRef(canonical, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${canonical} in the catalog`);
+    return entity;
+  }
+
+  async function authorize(permission: ResourcePermission<'catalog-entity'>, entityRef: string, credentials: BackstageCredentials) {
+    const [decision] = await permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not ${permission.attributes.action} reports of ${entityRef}`);
+    }
+  }
+
+  router.get('/templates', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entity = req.query.entityRef ? await entityFor(req.query.entityRef, credentials) : undefined;
+    res.json({
+      templates: [...templates.values()]
+        .filter(t => !entity || templateApplies(t, entity))
+        .map(({ id, title, description, kinds }) => ({ id, title, description, kinds })),
+      chromium: options.chromiumMissing ? { available: false, message: options.chromiumMissing } : { available: true },
+    });
+  });
+
+  router.post('/reports', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entity = await entityFor(req.body?.entityRef, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    await authorize(reportsCreatePermission, entityRef, credentials);
+    const template = templates.get(String(req.body?.template ?? ''));
+    if (!template) throw new NotFoundError(`No report template "${String(req.body?.template ?? '').slice(0, 60)}"; available: ${[...templates.keys()].join(', ')}`);
+    if (!templateApplies(template, entity)) throw new InputError(`${template.title} is for ${template.kinds.join(', ')} entities, not ${entity.kind}`);
+    const format = (req.body?.format ?? 'A4') as PaperFormat;
+    if (!FORMATS.includes(format)) throw new InputError(`format must be one of ${FORMATS.join(', ')}`);
+    if (options.chromiumMissing) throw new ServiceUnavailableError(options.chromiumMissing);
+    try {
+      const job = await queue.enqueue({ entityRef, template: template.id, format, createdBy: credentials.principal.userEntityRef }, concurrency);
+      worker.wake();
+      res.status(202).json(job);
+    } catch (error) {
+      if (error instanceof QueueFullError) {
+        res.set('Retry-After', String(error.retryAfterSeconds));
+        res.status(429).json({ error: { name: 'QueueFullError', message: error.message }, retryAfter: error.retryAfterSeconds });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  router.get('/reports', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entity = await entityFor(req.query.entityRef, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    await authorize(reportsReadPermission, entityRef, credentials);
+    res.json({ reports: await queue.list(entityRef) });
+  });
+
+  /** The job, after checking the caller may `permission` on its entity. */
+  async function jobFor(req: express.Request, permission: ResourcePermission<'catalog-entity'>) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const job = await queue.get(req.params.id);
+    await authorize(permission, job.entityRef, credentials);
+    return job;
+  }
+
+  router.get('/reports/:id', async (req, res) => {
+    res.json(await jobFor(req, reportsReadPermission));
+  });
+
+  router.get('/reports/:id/pdf', async (req, res) => {
+    const job = await jobFor(req, reportsReadPermission);
+    if (job.status !== 'done') throw new NotFoundError(`Report ${job.id} is ${job.status}${job.error ? `: ${job.error}` : ''}`);
+    const pdf = await queue.file(job.id, 'pdf');
+    const name = `${parseEntityRef(job.entityRef).name}-${job.template}-${job.createdAt.slice(0, 10)}.pdf`;
+    res.set('Content-Type', 'application/pdf');
+    res.set('Content-Disposition', `attachment; filename="${name}"`);
+    res.set('Content-Length', String(pdf.length));
+    res.end(pdf);
+  });
+
+  router.get('/reports/:id/preview', async (req, res) => {
+    const job = await jobFor(req, reportsReadPermission);
+    res.set('Content-Type', 'image/png');
+    res.set('Cache-Control', 'private, max-age=3600');
+    res.end(await queue.file(job.id, 'preview'));
+  });
+
+  router.delete('/reports/:id', async (req, res) => {
+    const job = await jobFor(req, reportsDeletePermission);
+    await queue.remove(job.id);
+    res.status(204).end();
+  });
+
+  return router;
+}
