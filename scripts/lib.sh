@@ -53,6 +53,8 @@ ensure_os_packages() {
 ensure_os_deps() {
   ensure_os_packages techdocs mkdocs mkdocs-material || true
   ensure_os_packages chromium chromium || true
+  # pdftotext / pdftoppm: the report tests read the text of generated PDFs.
+  ensure_os_packages "report tests" poppler-utils || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.

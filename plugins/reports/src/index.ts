@@ -1,4 +1,3 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-
-/** The reports frontend plugin. */
-export default createFrontendPlugin({ pluginId: 'reports', extensions: [] });
+/** Entity tab and page "Reports": generate, watch, preview and download PDF reports. */
+export { reportsPlugin as default } from './plugin';
+export { reportsApiRef, ReportsClient, type ReportsApi } from './api/ReportsClient';

@@ -2,7 +2,7 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
 import type { ReportSection, ReportSectionContext } from '../sections';
-import { Document } from './Document';
+import { document, h } from './Document';
 
 export interface ReportTemplate extends ReportTemplateInfo {
   /** Static HTML for the PDF; `onProgress` gets 0–1 while sections are gathered. */
@@ -22,22 +22,12 @@ function serviceOverview(sections: () => ReportSection[]): ReportTemplate {
       for (const [i, section] of ordered.entries()) {
         onProgress?.(i / ordered.length, `gathering ${section.title.toLowerCase()}`);
         const body = await section.render(context);
-        if (body) rendered.push({ section, body });
+        if (body) rendered.push(h('section', { key: section.id, id: section.id }, h('h2', null, section.title), body));
       }
-      const html = renderToStaticMarkup(
-        <Document
-          title={entity.metadata.title ?? entity.metadata.name}
-          subtitle={`Service overview of ${stringifyEntityRef(entity)} · generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`}
-        >
-          {rendered.map(({ section, body }) => (
-            <section key={section.id} id={section.id}>
-              <h2>{section.title}</h2>
-              {body}
-            </section>
-          ))}
-        </Document>,
-      );
-      return `<!doctype html>${html}`;
+      const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
+      return `<!doctype html>${renderToStaticMarkup(
+        document(entity.metadata.title ?? entity.metadata.name, `Service overview of ${stringifyEntityRef(entity)} · generated ${generated} UTC`, ...rendered),
+      )}`;
     },
   };
 }

@@ -1,0 +1,57 @@
+import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { PaperFormat, ReportJob, ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
+
+export interface TemplatesResponse {
+  templates: ReportTemplateInfo[];
+  chromium: { available: boolean; message?: string };
+}
+
+export interface ReportsApi {
+  templates(entityRef?: string): Promise<TemplatesResponse>;
+  create(entityRef: string, template: string, format: PaperFormat): Promise<ReportJob>;
+  get(id: string): Promise<ReportJob>;
+  list(entityRef: string): Promise<ReportJob[]>;
+  remove(id: string): Promise<void>;
+  /** Same-origin URL of the PDF / preview, fetched with the user's token. */
+  download(id: string): Promise<Blob>;
+  preview(id: string): Promise<Blob>;
+}
+
+export const reportsApiRef = createApiRef<ReportsApi>().with({ id: 'plugin.reports.api' });
+
+export class ReportsClient implements ReportsApi {
+  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+
+  private async call(path: string, init: RequestInit = {}) {
+    const base = await this.deps.discoveryApi.getBaseUrl('reports');
+    const response = await this.deps.fetchApi.fetch(`${base}${path}`, {
+      ...init,
+      headers: { ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response;
+  }
+
+  async templates(entityRef?: string) {
+    return (await this.call(`/templates${entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : ''}`)).json();
+  }
+  async create(entityRef: string, template: string, format: PaperFormat) {
+    return (await this.call('/reports', { method: 'POST', body: JSON.stringify({ entityRef, template, format }) })).json();
+  }
+  async get(id: string) {
+    return (await this.call(`/reports/${encodeURIComponent(id)}`)).json();
+  }
+  async list(entityRef: string) {
+    return (await (await this.call(`/reports?entityRef=${encodeURIComponent(entityRef)}`)).json()).reports;
+  }
+  async remove(id: string) {
+    await this.call(`/reports/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+  async download(id: string) {
+    return (await this.call(`/reports/${encodeURIComponent(id)}/pdf`)).blob();
+  }
+  async preview(id: string) {
+    return (await this.call(`/reports/${encodeURIComponent(id)}/preview`)).blob();
+  }
+}
