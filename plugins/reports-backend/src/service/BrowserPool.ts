@@ -108,8 +108,13 @@ export class BrowserPool {
     else this.active--;
   }
 
-  /** Runs `fn` on a fresh-or-recycled page; the page is reset afterwards or closed on error. */
-  async withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+  private prepared = new WeakSet<Page>();
+
+  /**
+   * Runs `fn` on a recycled page (or a new one, first passed through `setup` once: settings that
+   * stay for the page's life cost nothing per render). A page that failed is closed.
+   */
+  async withPage<T>(fn: (page: Page) => Promise<T>, setup?: (page: Page) => Promise<void>): Promise<T> {
     await this.acquireSlot();
     let page: Page | undefined;
     let healthy = false;
@@ -118,6 +123,10 @@ export class BrowserPool {
       page = this.idle.pop();
       if (page && (page.isClosed() || !browser.connected)) page = undefined;
       page ??= await browser.newPage();
+      if (setup && !this.prepared.has(page)) {
+        await setup(page);
+        this.prepared.add(page);
+      }
       const result = await fn(page);
       healthy = true;
       return result;
@@ -130,14 +139,9 @@ export class BrowserPool {
   private async recycle(page: Page | undefined, healthy: boolean) {
     this.rendersOnBrowser++;
     if (page && healthy && !page.isClosed()) {
-      try {
-        page.removeAllListeners('request');
-        await page.setRequestInterception(false);
-        await page.goto('about:blank');
-        this.idle.push(page);
-      } catch {
-        await page.close().catch(() => {});
-      }
+      // The next render's setContent replaces the document; with JavaScript off nothing of
+      // this one keeps running.
+      this.idle.push(page);
     } else if (page && !page.isClosed()) {
       await page.close().catch(() => {});
     }

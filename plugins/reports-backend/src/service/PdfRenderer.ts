@@ -38,27 +38,31 @@ export class PdfRenderer {
 
   constructor(private readonly pool: BrowserPool) {}
 
+  /** Once per page: JavaScript off, every request through {@link isAllowedRequest}. */
+  private readonly lockDown = async (page: Page) => {
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request: HTTPRequest) => {
+      if (request.isInterceptResolutionHandled()) return;
+      const url = request.url();
+      if (isAllowedRequest(url)) {
+        request.continue().catch(() => {});
+        return;
+      }
+      if (this.blocked.length < 1000) this.blocked.push(url);
+      if (request.isNavigationRequest()) {
+        // A meta refresh, <base>/form or link target: answering "204 No Content" locally keeps
+        // the document where it is (an abort would replace it with an error page).
+        request.respond({ status: 204, body: '' }).catch(() => {});
+      } else {
+        request.abort('blockedbyclient').catch(() => {});
+      }
+    });
+  };
+
   /** Runs `fn` after loading `html` into a locked-down page, within `timeoutMs`. */
   private async withContent<T>(html: string, timeoutMs: number, fn: (page: Page) => Promise<T>): Promise<T> {
     return this.pool.withPage(async page => {
-      await page.setJavaScriptEnabled(false);
-      await page.setRequestInterception(true);
-      page.on('request', (request: HTTPRequest) => {
-        if (request.isInterceptResolutionHandled()) return;
-        const url = request.url();
-        if (isAllowedRequest(url)) {
-          request.continue().catch(() => {});
-          return;
-        }
-        if (this.blocked.length < 1000) this.blocked.push(url);
-        if (request.isNavigationRequest()) {
-          // A meta refresh, <base>/form or link target: answering "204 No Content" locally keeps
-          // the document where it is (an abort would replace it with an error page).
-          request.respond({ status: 204, body: '' }).catch(() => {});
-        } else {
-          request.abort('blockedbyclient').catch(() => {});
-        }
-      });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -77,7 +81,7 @@ export class PdfRenderer {
       } finally {
         clearTimeout(timer);
       }
-    });
+    }, this.lockDown);
   }
 
   async render(html: string, options: RenderOptions): Promise<Buffer> {
@@ -103,7 +107,11 @@ export class PdfRenderer {
     const width = options.format === 'A4' ? 688 : 710;
     return this.withContent(html, options.timeoutMs ?? 30_000, async page => {
       await page.setViewport({ width, height: Math.round(width * 1.35), deviceScaleFactor: 0.6 });
-      return Buffer.from(await page.screenshot({ type: 'png' }));
+      try {
+        return Buffer.from(await page.screenshot({ type: 'png' }));
+      } finally {
+        await page.setViewport({ width: 800, height: 600, deviceScaleFactor: 1 }); // puppeteer's default, for the next render
+      }
     });
   }
 }

@@ -1,0 +1,172 @@
+/* eslint-disable no-console */
+/**
+ * Reports benchmark (issue 4). One service-overview HTML, rendered to PDF by:
+ *   (a) our BrowserPool + PdfRenderer with its default concurrency (CPU cores): locked-down
+ *       pages, interception, header/footer with page numbers,
+ *   (b) a naive puppeteer launch per PDF,
+ *   (c) wkhtmltopdf (Debian package),
+ *   (d) the floor: raw page.pdf() on one reused page (concurrent requests wait for it), no
+ *       safeguards, no header/footer;
+ * for 1 and 4 concurrent requests. Then: 100 queued jobs with Chromium killed mid-batch.
+ * Prints PDFs/s, p50/p95 and ratios against the goals; asserts nothing.
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/reports.bench.ts [--n 40]
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import os from 'node:os';
+import knexFactory from 'knex';
+import { resolve } from 'node:path';
+import puppeteer, { type Page } from 'puppeteer-core';
+import type { Entity } from '@backstage/catalog-model';
+import { BrowserPool, CHROMIUM_ARGS, detectChromium } from '../plugins/reports-backend/src/service/BrowserPool';
+import { PdfRenderer } from '../plugins/reports-backend/src/service/PdfRenderer';
+import { ReportQueue } from '../plugins/reports-backend/src/service/ReportQueue';
+import { ReportWorker } from '../plugins/reports-backend/src/service/ReportWorker';
+import { createTemplates } from '../plugins/reports-backend/src/templates/ReportTemplates';
+import { BUILTIN_SECTIONS } from '../plugins/reports-backend/src/templates/builtinSections';
+
+const run = promisify(execFile);
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = arg('n', 40);
+const NAIVE_N = Math.max(4, Math.round(N / 5));
+const chromium = detectChromium();
+if (!chromium) throw new Error('needs Chromium: apt-get install chromium');
+const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as any;
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'stacktalk-report-service',
+    title: 'Report service',
+    description: 'FastAPI service for unified PDF reporting: templates, on-demand and scheduled jobs.',
+    tags: ['python', 'fastapi', 'pdf', 'kafka'],
+    links: [{ url: 'https://github.com/stacktalk/stacktalk-report-service', title: 'Repository' }],
+    annotations: { 'backstage.io/kubernetes-id': 'stacktalk-report-service', 'backstage.io/techdocs-ref': 'dir:.' },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/reporting' },
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/reporting' },
+    { type: 'partOf', targetRef: 'system:default/stacktalk' },
+    ...Array.from({ length: 24 }, (_, i) => ({ type: i % 3 ? 'dependsOn' : 'consumesApi', targetRef: `resource:default/dependency-${i}` })),
+  ],
+};
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(total: number, concurrency: number, render: (worker: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        next++;
+        const t = process.hrtime.bigint();
+        await render(worker);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+async function main() {
+  const templates = createTemplates(() => BUILTIN_SECTIONS);
+  const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined });
+  console.log(`Service overview HTML: ${Math.round(html.length / 1024)} KiB; ${os.cpus().length} CPU cores; ${N} PDFs per run (${NAIVE_N} for the naive launch)`);
+  const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = { a: {}, b: {}, c: {}, d: {} };
+
+  for (const concurrency of [1, 4]) {
+    // (a) our pool
+    const pool = new BrowserPool({ executablePath: chromium! }); // default concurrency: CPU cores
+    const renderer = new PdfRenderer(pool);
+    await renderer.render(html, { format: 'A4', title: 'warm-up' });
+    results.a[concurrency] = await measure(N, concurrency, () => renderer.render(html, { format: 'A4', title: 'Service overview' }));
+    await pool.close();
+
+    // (b) naive: launch Chromium for every PDF
+    results.b[concurrency] = await measure(NAIVE_N, concurrency, async () => {
+      const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.pdf({ format: 'A4', printBackground: true });
+      } finally {
+        await browser.close();
+      }
+    });
+
+    // (c) wkhtmltopdf, HTML on stdin, PDF on stdout
+    results.c[concurrency] = await measure(N, concurrency, async () => {
+      const child = run('wkhtmltopdf', ['--quiet', '--page-size', 'A4', '--disable-javascript', '--disable-local-file-access', '-', '-'], {
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      child.child.stdin!.end(html);
+      await child;
+    });
+
+    // (d) the floor: one reused page, setContent + pdf, nothing else; requests take turns on it
+    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
+    const page: Page = await browser.newPage();
+    await page.setContent(html);
+    let turn = Promise.resolve();
+    results.d[concurrency] = await measure(N, concurrency, () => {
+      const mine = turn.then(async () => {
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.pdf({ format: 'A4', printBackground: true });
+      });
+      turn = mine.catch(() => {});
+      return mine;
+    });
+    await browser.close();
+  }
+
+  const label = { a: `(a) our pool (${os.cpus().length} pages)`, b: '(b) naive launch per PDF', c: '(c) wkhtmltopdf', d: '(d) raw page.pdf(), one page' } as const;
+  for (const concurrency of [1, 4]) {
+    console.log(`\n${concurrency} concurrent request${concurrency > 1 ? 's' : ''}`);
+    for (const k of ['a', 'b', 'c', 'd'] as const) {
+      const r = results[k][concurrency];
+      console.log(`  ${label[k].padEnd(34)} ${r.perSecond.toFixed(2).padStart(6)} PDFs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p95 ${r.p95.toFixed(0).padStart(5)} ms`);
+    }
+    const a = results.a[concurrency];
+    console.log(`  (a)/(b) throughput ${(a.perSecond / results.b[concurrency].perSecond).toFixed(1)}x (goal >= 8)`);
+    console.log(`  (a)/(c) throughput ${(a.perSecond / results.c[concurrency].perSecond).toFixed(1)}x (goal >= 4)`);
+    console.log(`  (d)/(a) throughput ${(results.d[concurrency].perSecond / a.perSecond).toFixed(2)}x (goal <= 1.25)`);
+  }
+
+  // 100 queued jobs, Chromium killed after 30 are done: every job still completes.
+  const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  const queue = await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../plugins/reports-backend/migrations'), maxQueued: 1000 });
+  const pool = new BrowserPool({ executablePath: chromium!, concurrency: 4 });
+  const worker = new ReportWorker({
+    queue, renderer: new PdfRenderer(pool), templates, logger: silent, concurrency: 4, timeoutMs: 60_000, maxAttempts: 3, pollMs: 20,
+    context: async () => ({ entity, credentials: {} as any, getEntity: async () => undefined }),
+  });
+  for (let i = 0; i < 100; i++) await queue.enqueue({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview', format: 'A4', createdBy: 'bench' });
+  const t0 = Date.now();
+  await worker.start();
+  const jobs = () => queue.list('component:default/stacktalk-report-service', 200);
+  while ((await jobs()).filter(j => j.status === 'done').length < 30) await new Promise(r => setTimeout(r, 20));
+  process.kill((await pool.pid())!, 'SIGKILL');
+  while ((await jobs()).some(j => j.status === 'queued' || j.status === 'rendering')) await new Promise(r => setTimeout(r, 50));
+  await worker.stop();
+  const final = await jobs();
+  console.log(`\nChromium killed after 30 of 100 queued jobs: ${final.filter(j => j.status === 'done').length} done, ${final.filter(j => j.status === 'failed').length} failed, ${final.filter(j => j.attempts > 1).length} retried, Chromium launched ${pool.stats.launches} times, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await pool.close();
+  await knex.destroy();
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
