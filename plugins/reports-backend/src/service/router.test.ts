@@ -30,6 +30,13 @@ const ENTITIES: Entity[] = [
     spec: { type: 'openapi', lifecycle: 'production', owner: 'group:default/reporting', definition: '{}' },
   },
   { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'reporting' }, spec: { type: 'team', children: [] } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'stacktalk', title: 'StackTalk' },
+    spec: { owner: 'group:default/platform' },
+    relations: [{ type: 'hasPart', targetRef: 'component:default/stacktalk-report-service' }, { type: 'ownedBy', targetRef: 'group:default/platform' }],
+  },
 ];
 
 async function start(databaseId: TestDatabaseId, options: { deny?: boolean; config?: object } = {}) {
@@ -87,6 +94,26 @@ describe.each(databases.eachSupportedId())('reports routes on %s', databaseId =>
 
     await request(server).delete(`/api/reports/reports/${job.id}`).set('Authorization', ADA).expect(204);
     await request(server).get(`/api/reports/reports/${job.id}`).set('Authorization', ADA).expect(404);
+  });
+
+  it('generates a system report with every component and a table of contents', async () => {
+    const server = await start(databaseId);
+    const templates = await request(server).get('/api/reports/templates').query({ entityRef: 'system:default/stacktalk' }).set('Authorization', ADA);
+    expect(templates.body.templates.map((t: any) => t.id)).toEqual(['service-overview', 'system-report']);
+    const created = await request(server).post('/api/reports/reports').set('Authorization', ADA).send({ entityRef: 'system:default/stacktalk', template: 'system-report' });
+    expect(created.status).toBe(202);
+    const job = await waitFor(server, created.body.id);
+    expect(job.status).toBe('done');
+    expect(job.pages).toBeGreaterThanOrEqual(2); // each component starts on a new page
+    const pdf = await request(server).get(`/api/reports/reports/${job.id}/pdf`).set('Authorization', ADA).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf.body }).toString();
+    expect(text).toContain('Components (1)');
+    expect(text).toContain('Report service');
+    expect(text).toContain('Reports API');
   });
 
   it('answers bad input with 4xx that say why', async () => {

@@ -17,13 +17,8 @@ function serviceOverview(sections: () => ReportSection[]): ReportTemplate {
     kinds: ['component', 'api', 'resource', 'system'],
     async build(context, onProgress) {
       const { entity } = context;
-      const ordered = [...sections()].sort((a, b) => a.order - b.order);
-      const rendered = [];
-      for (const [i, section] of ordered.entries()) {
-        onProgress?.(i / ordered.length, `gathering ${section.title.toLowerCase()}`);
-        const body = await section.render(context);
-        if (body) rendered.push(h('section', { key: section.id, id: section.id }, h('h2', null, section.title), body));
-      }
+      onProgress?.(0, 'gathering sections');
+      const rendered = await renderSections(sections(), context, '', 'h2');
       const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
       return `<!doctype html>${renderToStaticMarkup(
         document(entity.metadata.title ?? entity.metadata.name, `Service overview of ${stringifyEntityRef(entity)} · generated ${generated} UTC`, ...rendered),
@@ -32,9 +27,57 @@ function serviceOverview(sections: () => ReportSection[]): ReportTemplate {
   };
 }
 
+/** The sections of one entity that have data, in order. */
+async function renderSections(sections: ReportSection[], context: ReportSectionContext, prefix: string, level: 'h2' | 'h3') {
+  const out = [];
+  for (const section of [...sections].sort((a, b) => a.order - b.order)) {
+    const body = await section.render(context);
+    if (body) out.push(h('section', { key: `${prefix}${section.id}`, id: `${prefix}${section.id}` }, h(level, null, section.title), body));
+  }
+  return out;
+}
+
+/** Every component of a system in one document, with a table of contents. */
+function systemReport(sections: () => ReportSection[]): ReportTemplate {
+  return {
+    id: 'system-report',
+    title: 'System report',
+    description: 'Every component of the system in one document, with a table of contents',
+    kinds: ['system'],
+    async build(context, onProgress) {
+      const { entity: system } = context;
+      const parts = (system.relations ?? []).filter(r => r.type === 'hasPart').map(r => r.targetRef).filter(ref => ref.startsWith('component:')).sort();
+      const components = [];
+      for (const [i, ref] of parts.entries()) {
+        onProgress?.(i / Math.max(1, parts.length), `gathering ${ref}`);
+        const entity = await context.getEntity(ref);
+        if (entity) components.push(entity);
+      }
+      const anchor = (e: Entity) => `c-${e.metadata.name}`;
+      const body = [];
+      body.push(...(await renderSections(sections().filter(s => s.id === 'overview'), context, 'system-', 'h2')));
+      body.push(
+        h('section', { key: 'toc', className: 'toc' }, h('h2', null, `Components (${components.length})`),
+          h('ol', null, ...components.map(c => h('li', { key: anchor(c) }, h('a', { href: `#${anchor(c)}` }, c.metadata.title ?? c.metadata.name), h('span', { className: 'muted' }, ` · ${String((c.spec as any)?.type ?? '')} · ${String((c.spec as any)?.lifecycle ?? '')}`))))),
+      );
+      for (const component of components) {
+        body.push(
+          h('div', { key: anchor(component), id: anchor(component), style: { breakBefore: 'page' } },
+            h('h2', null, component.metadata.title ?? component.metadata.name),
+            ...(await renderSections(sections(), { ...context, entity: component }, `${anchor(component)}-`, 'h3'))),
+        );
+      }
+      const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
+      return `<!doctype html>${renderToStaticMarkup(
+        document(system.metadata.title ?? system.metadata.name, `System report of ${stringifyEntityRef(system)} · ${components.length} components · generated ${generated} UTC`, ...body),
+      )}`;
+    },
+  };
+}
+
 /** The templates this installation offers, keyed by id. */
 export function createTemplates(sections: () => ReportSection[]): Map<string, ReportTemplate> {
-  return new Map([serviceOverview(sections)].map(t => [t.id, t]));
+  return new Map([serviceOverview(sections), systemReport(sections)].map(t => [t.id, t]));
 }
 
 export function templateApplies(template: ReportTemplateInfo, entity: Entity) {
