@@ -14,6 +14,7 @@ import { BrowserPool, detectChromium } from './service/BrowserPool';
 import { PdfRenderer } from './service/PdfRenderer';
 import { ReportQueue } from './service/ReportQueue';
 import { ReportWorker } from './service/ReportWorker';
+import { ReportSchedules } from './service/ReportSchedules';
 import { createRouter } from './service/router';
 
 /** PDF reports of catalog entities: /api/reports. */
@@ -95,7 +96,25 @@ export const reportsPlugin = createBackendPlugin({
           },
         });
 
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, queue, worker, templates, concurrency, chromiumMissing }));
+        const schedules = new ReportSchedules(await database.getClient());
+        await scheduler.scheduleTask({
+          id: 'reports-schedules',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          fn: async () => {
+            for (const schedule of await schedules.claimDue()) {
+              try {
+                const job = await queue.enqueue({ ...schedule, createdBy: `${schedule.createdBy} (schedule ${schedule.cron})` }, concurrency);
+                await schedules.recordJob(schedule.id, job.id);
+                worker.wake();
+              } catch (error) {
+                logger.warn(`Scheduled report ${schedule.id} of ${schedule.entityRef} was not queued: ${(error as Error).message}`);
+              }
+            }
+          },
+        });
+
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, queue, worker, schedules, templates, concurrency, chromiumMissing }));
       },
     });
   },

@@ -130,10 +130,28 @@ describe.each(databases.eachSupportedId())('reports routes on %s', databaseId =>
     await request(server).get('/api/reports/reports/no-such-id').set('Authorization', ADA).expect(404);
   });
 
+  it('stores cron schedules per template and entity, and explains an invalid one', async () => {
+    const server = await start(databaseId);
+    const post = (body: object) => request(server).post('/api/reports/schedules').set('Authorization', ADA).send({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview', ...body });
+    const bad = await post({ cron: '61 * * * *' });
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'Invalid schedule "61 * * * *": Field value (61) is out of range']);
+    expect((await post({ cron: 'every monday' })).body.error.message).toMatch(/use 5 cron fields/);
+    expect((await post({})).status).toBe(400);
+    expect((await post({ cron: '0 6 * * 1', template: 'nope' })).status).toBe(404);
+    const created = await post({ cron: '0 6 * * 1', format: 'Letter' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ cron: '0 6 * * 1', format: 'Letter', createdBy: 'user:default/ada.okafor' });
+    expect(new Date(created.body.nextRunAt).getUTCDay()).toBe(1);
+    const list = await request(server).get('/api/reports/schedules').query({ entityRef: 'component:default/stacktalk-report-service' }).set('Authorization', ADA);
+    expect(list.body.schedules.map((x: any) => x.id)).toEqual([created.body.id]);
+    await request(server).delete(`/api/reports/schedules/${created.body.id}`).set('Authorization', ADA).expect(204);
+    await request(server).delete(`/api/reports/schedules/${created.body.id}`).set('Authorization', ADA).expect(404);
+  });
+
   it('answers 401 without credentials and 403 without permission on every route', async () => {
     const server = await start(databaseId, { deny: true });
     const none = mockCredentials.none.header();
-    for (const [method, url] of [['get', '/api/reports/templates'], ['post', '/api/reports/reports'], ['get', '/api/reports/reports?entityRef=component:default/stacktalk-report-service'], ['get', '/api/reports/reports/x'], ['get', '/api/reports/reports/x/pdf'], ['delete', '/api/reports/reports/x']]) {
+    for (const [method, url] of [['get', '/api/reports/templates'], ['post', '/api/reports/reports'], ['get', '/api/reports/reports?entityRef=component:default/stacktalk-report-service'], ['get', '/api/reports/reports/x'], ['get', '/api/reports/reports/x/pdf'], ['delete', '/api/reports/reports/x'], ['post', '/api/reports/schedules'], ['get', '/api/reports/schedules?entityRef=component:default/stacktalk-report-service'], ['delete', '/api/reports/schedules/x']]) {
       expect([url, (await (request(server) as any)[method](url).set('Authorization', none)).status]).toEqual([url, 401]);
     }
     const created = await request(server).post('/api/reports/reports').set('Authorization', ADA).send({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview' });

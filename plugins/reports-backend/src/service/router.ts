@@ -15,6 +15,7 @@ import type { ReportTemplate } from '../templates/ReportTemplates';
 import { templateApplies } from '../templates/ReportTemplates';
 import { QueueFullError, type ReportQueue } from './ReportQueue';
 import type { ReportWorker } from './ReportWorker';
+import type { ReportSchedules } from './ReportSchedules';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -22,6 +23,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   queue: ReportQueue;
   worker: ReportWorker;
+  schedules: ReportSchedules;
   templates: Map<string, ReportTemplate>;
   concurrency: number;
   /** Set when Chromium is missing: every render route says so and how to install it. */
@@ -32,7 +34,7 @@ const FORMATS: PaperFormat[] = ['A4', 'Letter'];
 
 /** HTTP → report queue. Every route authenticates; every action is authorized on the entity. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, queue, worker, templates, concurrency } = options;
+  const { httpAuth, permissions, catalog, queue, worker, schedules, templates, concurrency } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -67,19 +69,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
-  router.post('/reports', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entity = await entityFor(req.body?.entityRef, credentials);
+  /** Entity, template and paper of a report request, checked in that order (404 / 400). */
+  async function reportRequest(body: any, credentials: BackstageCredentials<any>) {
+    const entity = await entityFor(body?.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     await authorize(reportsCreatePermission, entityRef, credentials);
-    const template = templates.get(String(req.body?.template ?? ''));
-    if (!template) throw new NotFoundError(`No report template "${String(req.body?.template ?? '').slice(0, 60)}"; available: ${[...templates.keys()].join(', ')}`);
+    const template = templates.get(String(body?.template ?? ''));
+    if (!template) throw new NotFoundError(`No report template "${String(body?.template ?? '').slice(0, 60)}"; available: ${[...templates.keys()].join(', ')}`);
     if (!templateApplies(template, entity)) throw new InputError(`${template.title} is for ${template.kinds.join(', ')} entities, not ${entity.kind}`);
-    const format = (req.body?.format ?? 'A4') as PaperFormat;
+    const format = (body?.format ?? 'A4') as PaperFormat;
     if (!FORMATS.includes(format)) throw new InputError(`format must be one of ${FORMATS.join(', ')}`);
+    return { entityRef, template: template.id, format };
+  }
+
+  router.post('/reports', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const request = await reportRequest(req.body, credentials);
     if (options.chromiumMissing) throw new ServiceUnavailableError(options.chromiumMissing);
     try {
-      const job = await queue.enqueue({ entityRef, template: template.id, format, createdBy: credentials.principal.userEntityRef }, concurrency);
+      const job = await queue.enqueue({ ...request, createdBy: credentials.principal.userEntityRef }, concurrency);
       worker.wake();
       res.status(202).json(job);
     } catch (error) {
@@ -90,6 +98,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
       throw error;
     }
+  });
+
+  router.post('/schedules', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const request = await reportRequest(req.body, credentials);
+    res.status(201).json(await schedules.create({ ...request, cron: req.body?.cron, createdBy: credentials.principal.userEntityRef }));
+  });
+
+  router.get('/schedules', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entityRef = stringifyEntityRef(await entityFor(req.query.entityRef, credentials));
+    await authorize(reportsReadPermission, entityRef, credentials);
+    res.json({ schedules: await schedules.list(entityRef) });
+  });
+
+  router.delete('/schedules/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const schedule = await schedules.get(req.params.id);
+    await authorize(reportsDeletePermission, schedule.entityRef, credentials);
+    await schedules.remove(schedule.id);
+    res.status(204).end();
   });
 
   router.get('/reports', async (req, res) => {

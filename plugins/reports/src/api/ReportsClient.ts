@@ -7,7 +7,21 @@ export interface TemplatesResponse {
   chromium: { available: boolean; message?: string };
 }
 
+export interface ReportSchedule {
+  id: string;
+  entityRef: string;
+  template: string;
+  format: PaperFormat;
+  cron: string;
+  createdBy: string;
+  nextRunAt: string;
+  lastRunAt?: string;
+}
+
 export interface ReportsApi {
+  schedules(entityRef: string): Promise<ReportSchedule[]>;
+  createSchedule(entityRef: string, template: string, format: PaperFormat, cron: string): Promise<ReportSchedule>;
+  deleteSchedule(id: string): Promise<void>;
   templates(entityRef?: string): Promise<TemplatesResponse>;
   create(entityRef: string, template: string, format: PaperFormat): Promise<ReportJob>;
   get(id: string): Promise<ReportJob>;
@@ -33,6 +47,15 @@ export class ReportsClient implements ReportsApi {
     return response;
   }
 
+  async schedules(entityRef: string) {
+    return (await (await this.call(`/schedules?entityRef=${encodeURIComponent(entityRef)}`)).json()).schedules;
+  }
+  async createSchedule(entityRef: string, template: string, format: PaperFormat, cron: string) {
+    return (await this.call('/schedules', { method: 'POST', body: JSON.stringify({ entityRef, template, format, cron }) })).json();
+  }
+  async deleteSchedule(id: string) {
+    await this.call(`/schedules/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
   async templates(entityRef?: string) {
     return (await this.call(`/templates${entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : ''}`)).json();
   }

@@ -12,6 +12,7 @@ import type { PaperFormat, ReportJob } from '@stacktalk/plugin-reports-common';
 import { reportsApiRef } from '../api/ReportsClient';
 import { ReportProgress } from './ReportProgress';
 import { fileName, saveBlob } from './files';
+import { SchedulesBox } from './SchedulesBox';
 
 const STATUS_COLOR: Record<string, string> = { done: '#e8f5e9', failed: '#ffebee', rendering: '#e3f2fd', queued: '#f5f5f5' };
 
@@ -115,6 +116,9 @@ export function ReportsPanel(props: { entityRef: string }) {
           )}
           {error && <Alert severity="error" style={{ marginTop: 12 }}>{error}</Alert>}
           {current && <ReportProgress key={current.id} job={current} onFinished={finished} />}
+          {list.length > 0 && (
+            <SchedulesBox entityRef={entityRef} template={chosen} format={format} templateTitle={id => list.find(t => t.id === id)?.title ?? id} />
+          )}
         </CardContent>
       </Card>
       <Box mt={3}>

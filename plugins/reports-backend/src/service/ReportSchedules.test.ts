@@ -1,0 +1,29 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { resolve } from 'node:path';
+import { ReportQueue } from './ReportQueue';
+import { ReportSchedules, nextRun } from './ReportSchedules';
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())('ReportSchedules on %s', databaseId => {
+  it('hands each due schedule out once and moves it to its next run', async () => {
+    const knex = await databases.init(databaseId);
+    await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../../migrations') });
+    const schedules = new ReportSchedules(knex);
+    const s = await schedules.create({ entityRef: 'component:default/x', template: 'service-overview', format: 'A4', cron: '*/5 * * * *', createdBy: 'user:default/ada.okafor' });
+    const due = new Date(new Date(s.nextRunAt).getTime() + 1000);
+    const [first, second] = await Promise.all([schedules.claimDue(due), schedules.claimDue(due)]);
+    expect([...first, ...second].map(x => x.id)).toEqual([s.id]);
+    const after = await schedules.get(s.id);
+    expect(new Date(after.nextRunAt).getTime() - new Date(s.nextRunAt).getTime()).toBe(5 * 60_000);
+    expect(await schedules.claimDue(due)).toEqual([]);
+  });
+});
+
+describe('nextRun', () => {
+  it('follows cron in UTC and rejects nonsense with the reason', () => {
+    expect(nextRun('30 6 * * *', new Date('2026-11-22T07:00:00Z')).toISOString()).toBe('2026-11-23T06:30:00.000Z');
+    expect(() => nextRun('* * *')).toThrow(/use 5 cron fields/);
+    expect(() => nextRun('0 25 * * *')).toThrow('Invalid schedule "0 25 * * *": Field value (25) is out of range');
+  });
+});

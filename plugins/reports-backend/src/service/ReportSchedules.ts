@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { CronTime } from 'cron';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { PaperFormat } from '@stacktalk/plugin-reports-common';
+
+export interface ReportSchedule {
+  id: string;
+  entityRef: string;
+  template: string;
+  format: PaperFormat;
+  cron: string;
+  createdBy: string;
+  createdAt: string;
+  nextRunAt: string;
+  lastRunAt?: string;
+  lastJobId?: string;
+}
+
+/** The next time a cron expression fires after `from`; an InputError saying why when it is invalid. */
+export function nextRun(cron: unknown, from = new Date()): Date {
+  if (typeof cron !== 'string' || !cron.trim()) throw new InputError('Invalid schedule: a cron expression is required, e.g. "0 6 * * 1" (Mondays 06:00 UTC)');
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5) throw new InputError(`Invalid schedule "${cron.slice(0, 60)}": use 5 cron fields (minute hour day-of-month month day-of-week), got ${fields.length}`);
+  try {
+    const next = new CronTime(cron.trim(), 'UTC').getNextDateFrom(from).toJSDate();
+    return next;
+  } catch (e) {
+    throw new InputError(`Invalid schedule "${cron.slice(0, 60)}": ${(e as Error).message}`);
+  }
+}
+
+function toSchedule(row: any): ReportSchedule {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    template: row.template,
+    format: row.format,
+    cron: row.cron,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    nextRunAt: new Date(row.next_run_at).toISOString(),
+    ...(row.last_run_at ? { lastRunAt: new Date(row.last_run_at).toISOString() } : {}),
+    ...(row.last_job_id ? { lastJobId: row.last_job_id } : {}),
+  };
+}
+
+/** Cron schedules per template and entity, stored with the reports. */
+export class ReportSchedules {
+  constructor(private readonly knex: Knex) {}
+
+  async create(input: { entityRef: string; template: string; format: PaperFormat; cron: string; createdBy: string }): Promise<ReportSchedule> {
+    const next = nextRun(input.cron); // validates first: a missing or bad expression is a 400
+    const row = {
+      id: randomUUID(),
+      entity_ref: input.entityRef,
+      template: input.template,
+      format: input.format,
+      cron: String(input.cron).trim(),
+      created_by: input.createdBy,
+      created_at: new Date(),
+      next_run_at: next,
+    };
+    await this.knex('report_schedules').insert(row);
+    return toSchedule(row);
+  }
+
+  async list(entityRef: string): Promise<ReportSchedule[]> {
+    return (await this.knex('report_schedules').where({ entity_ref: entityRef }).orderBy('created_at')).map(toSchedule);
+  }
+
+  async get(id: string): Promise<ReportSchedule> {
+    const row = await this.knex('report_schedules').where({ id }).first();
+    if (!row) throw new NotFoundError(`No report schedule ${id}`);
+    return toSchedule(row);
+  }
+
+  async remove(id: string) {
+    await this.knex('report_schedules').where({ id }).delete();
+  }
+
+  /**
+   * Schedules due at `now`, each claimed by moving its next run forward first (so two backend
+   * instances do not both queue it).
+   */
+  async claimDue(now = new Date()): Promise<ReportSchedule[]> {
+    const due = (await this.knex('report_schedules').where('next_run_at', '<=', now)).map(toSchedule);
+    const claimed = [];
+    for (const s of due) {
+      const moved = await this.knex('report_schedules')
+        .where({ id: s.id, next_run_at: new Date(s.nextRunAt) })
+        .update({ next_run_at: nextRun(s.cron, now), last_run_at: now });
+      if (moved === 1) claimed.push(s);
+    }
+    return claimed;
+  }
+
+  async recordJob(id: string, jobId: string) {
+    await this.knex('report_schedules').where({ id }).update({ last_job_id: jobId });
+  }
+}
