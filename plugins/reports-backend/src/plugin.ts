@@ -38,8 +38,9 @@ export const reportsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
       },
-      async init({ config, logger, auth, httpAuth, httpRouter, database, scheduler, lifecycle, permissions, permissionsRegistry, catalog }) {
+      async init({ config, logger, auth, httpAuth, httpRouter, database, scheduler, lifecycle, permissions, permissionsRegistry, catalog, discovery }) {
         permissionsRegistry.addPermissions(reportsPermissions);
         const configuredPath = config.getOptionalString('reports.chromium.executablePath');
         const executablePath = detectChromium(configuredPath);
@@ -62,7 +63,17 @@ export const reportsPlugin = createBackendPlugin({
           maxQueued: config.getOptionalNumber('reports.queue.maxQueued') ?? 100,
           directory: config.getOptionalString('reports.storage.directory'),
         });
-        const templates = createTemplates(() => sections);
+        const templates = createTemplates(() => sections, entity => async path => {
+          // The published site, read through the TechDocs backend (whatever its publisher).
+          const base = await discovery.getBaseUrl('techdocs');
+          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'techdocs' });
+          const { kind, metadata } = entity;
+          const url = `${base}/static/docs/${encodeURIComponent(metadata.namespace ?? 'default')}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(metadata.name)}/${path.split('/').map(encodeURIComponent).join('/')}`;
+          const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, redirect: 'error' });
+          if (response.status === 404) return undefined;
+          if (!response.ok) throw new Error(`TechDocs answered ${response.status} for ${path}`);
+          return { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+        });
         const worker = new ReportWorker({
           queue,
           renderer,

@@ -19,6 +19,14 @@ const CSS = `
   dl.facts dd { margin: 0; }
   .chip { display: inline-block; padding: 1px 7px; border-radius: 9px; background: #eef3f6; margin: 0 4px 2px 0; font-size: 9pt; }
   .muted { color: #6b7480; }
+  pre, code { font-family: 'DejaVu Sans Mono', monospace; font-size: 8.5pt; }
+  pre { background: #f5f7f9; padding: 6px 8px; white-space: pre-wrap; word-break: break-word; border-radius: 3px; }
+  .admonition, details { border-left: 4px solid #36c5b0; background: #f3faf8; padding: 4px 10px; margin: 8px 0; break-inside: avoid; }
+  .admonition-title { font-weight: bold; margin: 2px 0; }
+  .docs-page { break-before: page; }
+  .docs-page h1 { font-size: 16pt; border-bottom: 2px solid #36c5b0; }
+  img { max-width: 100%; }
+  .docs-page svg { max-width: 100%; max-height: 60mm; }
 `;
 
 /** The StackTalk mark, inline (the renderer loads nothing from the network). */

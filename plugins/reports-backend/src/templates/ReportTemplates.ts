@@ -3,8 +3,11 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
 import type { ReportSection, ReportSectionContext } from '../sections';
 import { document, h } from './Document';
+import { readDocsPages, type TechDocsFileReader } from './techdocsPages';
 
 export interface ReportTemplate extends ReportTemplateInfo {
+  /** Narrower than `kinds`, e.g. only entities with TechDocs. */
+  appliesTo?(entity: Entity): boolean;
   /** Static HTML for the PDF; `onProgress` gets 0–1 while sections are gathered. */
   build(context: ReportSectionContext, onProgress?: (fraction: number, stage: string) => void): Promise<string>;
 }
@@ -75,11 +78,34 @@ function systemReport(sections: () => ReportSection[]): ReportTemplate {
   };
 }
 
-/** The templates this installation offers, keyed by id. */
-export function createTemplates(sections: () => ReportSection[]): Map<string, ReportTemplate> {
-  return new Map([serviceOverview(sections), systemReport(sections)].map(t => [t.id, t]));
+/** An entity's whole TechDocs site as one PDF: cover, table of contents, a chapter per page. */
+function techdocsPdf(readerFor: (entity: Entity) => TechDocsFileReader): ReportTemplate {
+  return {
+    id: 'techdocs',
+    title: 'TechDocs to PDF',
+    description: "The entity's whole documentation site as one PDF with a table of contents, headers, footers and page numbers",
+    kinds: ['component', 'api', 'resource', 'system', 'domain'],
+    appliesTo: entity => !!entity.metadata.annotations?.['backstage.io/techdocs-ref'],
+    async build({ entity }, onProgress) {
+      const pages = await readDocsPages(readerFor(entity), (done, total) => onProgress?.(done / total, `reading page ${done + 1} of ${total}`));
+      const anchor = (i: number) => `page-${i}`;
+      const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
+      const toc = h('section', { key: 'toc', className: 'toc' }, h('h2', null, 'Contents'),
+        h('ol', null, ...pages.map((p, i) => h('li', { key: anchor(i) }, h('a', { href: `#${anchor(i)}` }, p.title)))));
+      const chapters = pages.map((p, i) => h('section', { key: anchor(i), id: anchor(i), className: 'docs-page', dangerouslySetInnerHTML: { __html: p.html } }));
+      return `<!doctype html>${renderToStaticMarkup(
+        document(`${entity.metadata.title ?? entity.metadata.name}: documentation`, `TechDocs of ${stringifyEntityRef(entity)} · ${pages.length} pages · generated ${generated} UTC`, toc, ...chapters),
+      )}`;
+    },
+  };
 }
 
-export function templateApplies(template: ReportTemplateInfo, entity: Entity) {
-  return template.kinds.includes(entity.kind.toLowerCase());
+/** The templates this installation offers, keyed by id. */
+export function createTemplates(sections: () => ReportSection[], techdocs?: (entity: Entity) => TechDocsFileReader): Map<string, ReportTemplate> {
+  const all = [serviceOverview(sections), systemReport(sections), ...(techdocs ? [techdocsPdf(techdocs)] : [])];
+  return new Map(all.map(t => [t.id, t]));
+}
+
+export function templateApplies(template: ReportTemplate, entity: Entity) {
+  return template.kinds.includes(entity.kind.toLowerCase()) && (template.appliesTo?.(entity) ?? true);
 }
