@@ -43,5 +43,7 @@ backend.add(import('@stacktalk/plugin-techdocs-warmup-backend'));
 backend.add(import('@stacktalk/plugin-stream-viewer-backend'));
 backend.add(import('@stacktalk/plugin-reports-backend'));
 backend.add(import('@stacktalk/plugin-secrets-backend'));
+// The secrets plugin's section in reports (counts and missing names, never values).
+backend.add(import('@stacktalk/plugin-secrets-backend/reports'));
 
 backend.start();

@@ -32,6 +32,7 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     ['get', '/api/secrets/environments'],
     ['get', `${E}/secrets`],
     ['get', `${E}/audit`],
+    ['get', `${E}/hygiene`],
     ['put', S('development', 'API_KEY'), { value: 'x', expectedVersion: 0 }],
     ['post', `${S('development', 'API_KEY')}/reveal`],
     ['get', `${S('development', 'API_KEY')}/history`],
@@ -152,6 +153,29 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     expect((await ci.post(`${S('staging', 'API_KEY')}/reveal`)).status).toBeGreaterThanOrEqual(401);
     const [event] = (await alice.get(`${E}/audit?action=export`)).body.events;
     expect(event).toMatchObject({ actor: 'external:ci-deployer', environment: 'staging', source: expect.stringContaining('machine token') });
+  });
+
+  it('gives counts and missing names, never values, to owners and to other backend plugins only', async () => {
+    const { alice, as } = await setUp();
+    await alice.put(S('development', 'API_KEY'), { value: 'hygiene-value', expectedVersion: 0, rotateBy: '2020-01-01' }).expect(200);
+    await alice.put(S('staging', 'API_KEY'), { value: 'hygiene-value', expectedVersion: 0 }).expect(200);
+    await alice.put(S('development', 'TOKEN'), { value: 'hygiene-value', expectedVersion: 0 }).expect(200);
+    const reports = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:reports'), targetPluginId: 'secrets' });
+    const viaPlugin = await as(reports).get(`${E}/hygiene`);
+    expect(viaPlugin.status).toBe(200);
+    expect(viaPlugin.body).toEqual({
+      entityRef: 'component:default/payments-api',
+      total: 3,
+      environments: [
+        { name: 'development', count: 2, overdue: 1, dueIn14Days: 0 },
+        { name: 'staging', count: 1, overdue: 0, dueIn14Days: 0 },
+        { name: 'production', count: 0, overdue: 0, dueIn14Days: 0 },
+      ],
+      missing: { API_KEY: ['production'], TOKEN: ['staging', 'production'] },
+    });
+    expect(JSON.stringify(viaPlugin.body)).not.toContain('hygiene-value');
+    expect((await alice.get(`${E}/hygiene`)).body.total).toBe(3);
+    await as(CI).get(`${E}/hygiene`).expect(403); // an external token is not a backend plugin
   });
 
   it('answers bad input with 4xx errors that say why, never 500, and loses nothing', async () => {

@@ -7,7 +7,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
 import { reportsPermissions } from '@stacktalk/plugin-reports-common';
-import { reportsSectionsExtensionPoint, type ReportSection } from './sections';
+import { reportsSectionsExtensionPoint, type ReportSection } from '@stacktalk/plugin-reports-node';
 import { BUILTIN_SECTIONS } from './templates/builtinSections';
 import { createTemplates } from './templates/ReportTemplates';
 import { BrowserPool, detectChromium } from './service/BrowserPool';

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReportJob } from '@stacktalk/plugin-reports-common';
 import type { ReportTemplate } from '../templates/ReportTemplates';
-import type { ReportSectionContext } from '../sections';
+import type { ReportSectionContext } from '@stacktalk/plugin-reports-node';
 import type { PdfRenderer } from './PdfRenderer';
 import { RenderTimeoutError } from './PdfRenderer';
 import type { ReportQueue } from './ReportQueue';

@@ -1,7 +1,7 @@
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
-import type { ReportSection, ReportSectionContext } from '../sections';
+import type { ReportSection, ReportSectionContext } from '@stacktalk/plugin-reports-node';
 import { document, h } from './Document';
 import { readDocsPages, type TechDocsFileReader } from './techdocsPages';
 

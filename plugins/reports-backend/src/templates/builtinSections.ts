@@ -1,5 +1,5 @@
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
-import type { ReportSection } from '../sections';
+import type { ReportSection } from '@stacktalk/plugin-reports-node';
 import { barChart, facts, fragment, h, table } from './Document';
 
 const refName = (ref: string) => {

@@ -180,6 +180,40 @@ export class SecretsService {
     return exporter(entity.metadata.name, env, secrets);
   }
 
+  /**
+   * Counts per environment, names missing somewhere, rotate-by dates due: no values, no
+   * versions. For the entity's owners, and for other backend plugins (the reports' section).
+   */
+  async hygiene(entityRef: string, caller?: Caller) {
+    const environments = this.environments.map(e => e.name);
+    let listable = environments;
+    let ref = entityRef;
+    if (caller) {
+      const entity = await this.authorizer.entity(entityRef, caller.credentials);
+      const access = await this.authorizer.access(caller.credentials, entity, environments);
+      listable = environments.filter(e => access.get(e)!.list);
+      if (listable.length === 0) throw new NotAllowedError(`You may not see the secrets of ${entityRef}`);
+      ref = stringifyEntityRef(entity);
+    }
+    const live = (await this.store.list(ref)).filter(s => listable.includes(s.environment));
+    const soon = Date.now() + 14 * 86_400_000;
+    const missing: Record<string, string[]> = {};
+    for (const name of new Set(live.map(s => s.name))) {
+      const absent = listable.filter(env => !live.some(s => s.name === name && s.environment === env));
+      if (absent.length) missing[name] = absent;
+    }
+    return {
+      entityRef: ref,
+      total: live.length,
+      environments: listable.map(name => {
+        const here = live.filter(s => s.environment === name);
+        const due = here.filter(s => s.rotateBy).map(s => new Date(s.rotateBy!).getTime());
+        return { name, count: here.length, overdue: due.filter(t => t < Date.now()).length, dueIn14Days: due.filter(t => t >= Date.now() && t < soon).length };
+      }),
+      missing,
+    };
+  }
+
   /** The entity's audit trail, limited to the environments the caller may list. */
   async entityAudit(caller: Caller, entityRef: string, query: AuditQuery) {
     const entity = await this.authorizer.entity(entityRef, caller.credentials);

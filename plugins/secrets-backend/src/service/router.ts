@@ -74,6 +74,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await service.matrix(await user(req), entityRefOf(req)));
   });
 
+  // Counts and missing names only; other backend plugins (plugin:* subjects) may read it too.
+  router.get(`${ENTITY}/hygiene`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (credentials.principal.type === 'user') {
+      res.json(await service.hygiene(entityRefOf(req), { credentials: credentials as any, source: sourceOf(req, 'user') }));
+      return;
+    }
+    const subject = (credentials.principal as { subject: string }).subject;
+    if (!subject.startsWith('plugin:')) throw new NotAllowedError(`${subject} may not read secrets hygiene`);
+    res.json(await service.hygiene(entityRefOf(req)));
+  });
+
   router.get(`${ENTITY}/audit`, async (req, res) => {
     res.json({ events: await service.entityAudit(await user(req), entityRefOf(req), auditQuery(req.query)) });
   });

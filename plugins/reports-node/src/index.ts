@@ -1,3 +1,4 @@
+/** Sections other backend plugins add to StackTalk reports (service overview, system report). */
 import { createExtensionPoint, type BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { ReactElement } from 'react';

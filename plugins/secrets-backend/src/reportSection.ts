@@ -1,0 +1,56 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { reportsSectionsExtensionPoint } from '@stacktalk/plugin-reports-node';
+import { createElement as h } from 'react';
+
+interface Hygiene {
+  total: number;
+  environments: Array<{ name: string; count: number; overdue: number; dueIn14Days: number }>;
+  missing: Record<string, string[]>;
+}
+
+/**
+ * Adds "Secrets hygiene" to the service overview: how many secrets each environment has,
+ * which names are missing where, rotations due. Never values. Left out for entities
+ * without secrets.
+ */
+export const secretsReportSectionModule = createBackendModule({
+  pluginId: 'reports',
+  moduleId: 'secrets-hygiene',
+  register(reg) {
+    reg.registerInit({
+      deps: { sections: reportsSectionsExtensionPoint, auth: coreServices.auth, discovery: coreServices.discovery, logger: coreServices.logger },
+      async init({ sections, auth, discovery, logger }) {
+        sections.addSection({
+          id: 'secrets-hygiene',
+          title: 'Secrets hygiene',
+          order: 60,
+          async render({ entity }) {
+            const ref = stringifyEntityRef(entity);
+            const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'secrets' });
+            const [kind, rest] = ref.split(':');
+            const [namespace, name] = rest.split('/');
+            const response = await fetch(`${await discovery.getBaseUrl('secrets')}/entities/${kind}/${namespace}/${name}/hygiene`, { headers: { Authorization: `Bearer ${token}` } });
+            if (!response.ok) {
+              logger.warn(`No secrets section for ${ref}: the secrets plugin answered ${response.status}`);
+              return undefined;
+            }
+            const hygiene = (await response.json()) as Hygiene;
+            if (hygiene.total === 0) return undefined;
+            const missing = Object.entries(hygiene.missing);
+            return h(
+              'div',
+              null,
+              h('table', null,
+                h('thead', null, h('tr', null, ...['Environment', 'Secrets', 'Rotation overdue', 'Rotation due in 14 days'].map(t => h('th', { key: t }, t)))),
+                h('tbody', null, ...hygiene.environments.map(e => h('tr', { key: e.name }, h('td', null, e.name), h('td', null, String(e.count)), h('td', null, String(e.overdue)), h('td', null, String(e.dueIn14Days)))))),
+              missing.length
+                ? h('p', null, `Missing in some environments: ${missing.map(([n, envs]) => `${n} (${envs.join(', ')})`).join('; ')}.`)
+                : h('p', null, 'Every secret exists in every environment.'),
+            );
+          },
+        });
+      },
+    });
+  },
+});
