@@ -1,2 +1,6 @@
-/** Shared permissions and types of the stream-viewer plugins. */
-export {};
+/** Permissions, annotations and shared logic of the StackTalk stream viewer. */
+export * from './permissions';
+export * from './annotations';
+export * from './jsonPath';
+export * from './filter';
+export * from './decode';

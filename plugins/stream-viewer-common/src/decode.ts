@@ -1,0 +1,34 @@
+export type DecodedKind = 'json' | 'number' | 'text' | 'binary';
+
+export interface Decoded {
+  kind: DecodedKind;
+  /** Parsed JSON, the number, the text, or the hex dump (for binary). */
+  value: unknown;
+}
+
+/**
+ * JSON, a plain number, UTF-8 text, anything else hex. Never throws: a message that is not
+ * valid UTF-8 is `binary` and is shown as hex.
+ */
+export function decodePayload(bytes: Uint8Array): Decoded {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { kind: 'binary', value: Array.from(bytes.subarray(0, 4096), b => b.toString(16).padStart(2, '0')).join(' ') };
+  }
+  const trimmed = text.trim();
+  if (trimmed !== '' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed)) return { kind: 'number', value: Number(trimmed) };
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return { kind: 'json', value: JSON.parse(trimmed) };
+    } catch {
+      // falls through to text
+    }
+  }
+  // Control characters other than whitespace mean it is not really text.
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) {
+    return { kind: 'binary', value: Array.from(bytes.subarray(0, 4096), b => b.toString(16).padStart(2, '0')).join(' ') };
+  }
+  return { kind: 'text', value: text };
+}
