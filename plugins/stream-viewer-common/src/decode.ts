@@ -1,3 +1,12 @@
+/** C0 control characters other than tab, newline, vertical tab, form feed and carriage return. */
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x08 || (c >= 0x0e && c <= 0x1f)) return true;
+  }
+  return false;
+}
+
 export type DecodedKind = 'json' | 'number' | 'text' | 'binary';
 
 export interface Decoded {
@@ -27,7 +36,7 @@ export function decodePayload(bytes: Uint8Array): Decoded {
     }
   }
   // Control characters other than whitespace mean it is not really text.
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) {
+  if (hasControlCharacters(text)) {
     return { kind: 'binary', value: Array.from(bytes.subarray(0, 4096), b => b.toString(16).padStart(2, '0')).join(' ') };
   }
   return { kind: 'text', value: text };
