@@ -1,0 +1,105 @@
+import Redis from 'ioredis';
+import { decodePayload, getAtPath, parseJsonPath } from '@stacktalk/plugin-stream-viewer-common';
+import type { ConnectionState, StreamMessage, StreamSource } from './types';
+
+const encoder = new TextEncoder();
+
+/** A Redis Stream entry's fields as one message: a lone payload field as is, else an object. */
+function entryPayload(fields: string[]): Uint8Array {
+  if (fields.length === 2 && ['data', 'payload', 'json', 'message', 'value'].includes(fields[0])) return encoder.encode(fields[1]);
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const v = fields[i + 1];
+    object[fields[i]] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  }
+  return encoder.encode(JSON.stringify(object));
+}
+
+export function toTimestamp(value: unknown, fallback: number): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const t = Date.parse(value);
+    if (!Number.isNaN(t)) return t;
+  }
+  return fallback;
+}
+
+export interface RedisStreamSourceOptions {
+  url: string;
+  key: string;
+  /** `$` (only new entries), or an entry id to start after. */
+  startId?: string;
+  timestampField?: string;
+  /** Name of the connection in CLIENT LIST (one per stream per backend). */
+  clientName: string;
+}
+
+/**
+ * Tails a Redis Stream with blocking XREAD on its own connection (a blocked connection cannot
+ * serve anything else). No consumer group: tailing never touches the services' groups.
+ */
+export class RedisStreamSource implements StreamSource {
+  private redis?: Redis;
+  private stopped = false;
+  private loop?: Promise<void>;
+
+  constructor(private readonly options: RedisStreamSourceOptions) {}
+
+  async start(handlers: { onMessages(m: StreamMessage[]): void; onState(s: ConnectionState): void }) {
+    const tsPath = this.options.timestampField ? parseJsonPath(this.options.timestampField) : undefined;
+    this.redis = new Redis(this.options.url, {
+      connectionName: this.options.clientName,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      retryStrategy: times => Math.min(500 * 2 ** Math.min(times, 5), 10_000),
+    });
+    let lastId = this.options.startId ?? '$';
+    let live = false;
+    handlers.onState({ state: 'connecting', since: Date.now() });
+    this.redis.on('error', error => {
+      if (!this.stopped) handlers.onState({ state: 'reconnecting', reason: error.message, since: Date.now() });
+      live = false;
+    });
+    if (lastId === '$') {
+      // Resolve "now" to a concrete id so a reconnect resumes where it left off.
+      const last = await this.redis.xrevrange(this.options.key, '+', '-', 'COUNT', 1).catch(() => []);
+      lastId = last[0]?.[0] ?? '0-0';
+    }
+    this.loop = (async () => {
+      while (!this.stopped) {
+        try {
+          const result = (await this.redis!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.options.key, lastId)) as
+            | Array<[string, Array<[string, string[]]>]>
+            | null;
+          if (!live) {
+            live = true;
+            handlers.onState({ state: 'live', since: Date.now() });
+          }
+          if (!result) continue;
+          const now = Date.now();
+          const messages: StreamMessage[] = [];
+          for (const [id, fields] of result[0][1]) {
+            lastId = id;
+            const bytes = entryPayload(fields);
+            const decoded = decodePayload(bytes);
+            const idTime = Number(id.split('-')[0]) || now;
+            const timestamp = tsPath && decoded.kind === 'json' ? toTimestamp(getAtPath(decoded.value, tsPath), idTime) : idTime;
+            messages.push({ id, timestamp, decoded, size: bytes.length });
+          }
+          handlers.onMessages(messages);
+        } catch (error) {
+          if (this.stopped) break;
+          live = false;
+          handlers.onState({ state: 'reconnecting', reason: (error as Error).message, since: Date.now() });
+          await new Promise(r => setTimeout(r, 500));
+        }
+      }
+    })();
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.redis?.disconnect();
+    await this.loop?.catch(() => {});
+  }
+}
