@@ -55,6 +55,8 @@ ensure_os_deps() {
   ensure_os_packages chromium chromium || true
   # pdftotext / pdftoppm: the report tests read the text of generated PDFs.
   ensure_os_packages "report tests" poppler-utils || true
+  # The stream viewer's tests and demos run librdkafka's mock Kafka cluster, compiled here.
+  ensure_os_packages "Kafka mock broker" librdkafka-dev gcc libc6-dev || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
