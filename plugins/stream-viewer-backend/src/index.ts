@@ -1,9 +1,2 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-
-/** The stream-viewer backend plugin. */
-export default createBackendPlugin({
-  pluginId: 'stream-viewer',
-  register(env) {
-    env.registerInit({ deps: {}, async init() {} });
-  },
-});
+/** Live charts of Kafka topics and Redis Streams (in progress: backend only). */
+export { streamViewerPlugin as default } from './plugin';

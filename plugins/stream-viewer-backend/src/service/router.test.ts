@@ -1,0 +1,122 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Entity } from '@backstage/catalog-model';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+import request from 'supertest';
+import streamViewerPlugin from '../index';
+
+jest.setTimeout(60_000);
+
+const REDIS_URL = process.env.STACKTALK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const KEY = `stacktalk-test:${process.pid}:routes`;
+const resource = (name: string, annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name, annotations },
+  spec: { type: 'redis-stream', owner: 'group:default/voice' },
+});
+const ENTITIES: Entity[] = [
+  resource('api-latency', { 'stacktalk.io/redis-instance': 'cache', 'stacktalk.io/redis-stream': KEY, 'stacktalk.io/stream-fields': '$.latency_ms', 'stacktalk.io/stream-timestamp-field': '$.ts' }),
+  resource('elsewhere', { 'stacktalk.io/kafka-cluster': 'not-configured', 'stacktalk.io/kafka-topic': 'x' }),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'gateway' },
+    spec: { type: 'service', owner: 'group:default/voice', lifecycle: 'production' },
+    relations: [{ type: 'dependsOn', targetRef: 'resource:default/api-latency' }],
+  },
+];
+const ADA = mockCredentials.user.header('user:default/ada.okafor');
+const redis = new Redis(REDIS_URL);
+afterAll(async () => {
+  await redis.del(KEY);
+  redis.disconnect();
+});
+
+async function start(permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+  const { server } = await startTestBackend({
+    features: [
+      streamViewerPlugin,
+      catalogServiceMock.factory({ entities: ENTITIES }),
+      mockServices.rootConfig.factory({ data: { streamViewer: { redis: { instances: [{ name: 'cache', url: REDIS_URL }] } } } }),
+      ...(permission ? [mockServices.permissions.factory({ result: permission })] : []),
+    ],
+  });
+  return server;
+}
+
+/** Reads server-sent events until `count` snapshots arrived, then closes the connection. */
+function readEvents(server: any, path: string, until: (events: Array<{ event: string; data: any }>) => boolean) {
+  return new Promise<Array<{ event: string; data: any }>>((resolve, reject) => {
+    const port = (server.address() as AddressInfo).port;
+    const req = httpRequest({ port, path, headers: { Authorization: ADA } }, res => {
+      const events: Array<{ event: string; data: any }> = [];
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        buffer += chunk;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = JSON.parse(/^data: (.*)$/m.exec(block)![1]);
+          events.push({ event, data });
+          if (until(events)) {
+            req.destroy();
+            resolve(events);
+          }
+        }
+      });
+    });
+    req.on('error', e => (e.message.includes('socket hang up') ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+describe('stream viewer routes', () => {
+  it("lists a component's streams through its dependsOn resources", async () => {
+    const server = await start();
+    const res = await request(server).get('/api/stream-viewer/streams').query({ entityRef: 'component:default/gateway' }).set('Authorization', ADA);
+    expect(res.body.streams).toEqual([
+      { entityRef: 'resource:default/api-latency', title: 'api-latency', transport: 'redis', server: 'cache', name: KEY, fields: ['$.latency_ms'], timestampField: '$.ts', configured: true },
+    ]);
+    expect(res.body.access).toEqual({ metrics: true, payload: true });
+  });
+
+  it('streams snapshots of a live Redis stream over server-sent events', async () => {
+    const server = await start();
+    const adding = setInterval(() => redis.xadd(KEY, '*', 'data', JSON.stringify({ ts: Date.now(), latency_ms: 42 })), 50);
+    const events = await readEvents(server, `/api/stream-viewer/streams/live?entityRef=resource:default/api-latency&window=60000`, evs =>
+      evs.some(e => e.event === 'snapshot' && e.data.totals.messages >= 3),
+    );
+    clearInterval(adding);
+    expect(events[0]).toMatchObject({ event: 'stream', data: { name: KEY, transport: 'redis' } });
+    const last = events[events.length - 1].data;
+    expect(last.connection.state).toBe('live');
+    expect(last.series['$.latency_ms'].every(([, v]: number[]) => v === 42)).toBe(true);
+    expect(last.latest[0]).toMatchObject({ kind: 'json', value: { latency_ms: 42 } });
+  });
+
+  it('answers bad input and unknown names with 4xx that say why', async () => {
+    const server = await start();
+    const get = (q: string) => request(server).get(`/api/stream-viewer/streams/live?${q}`).set('Authorization', ADA);
+    const unknownCluster = await get('entityRef=resource:default/elsewhere');
+    expect([unknownCluster.status, unknownCluster.body.error.message]).toEqual([404, expect.stringContaining('Unknown Kafka cluster "not-configured"')]);
+    expect((await get('entityRef=resource:default/nope')).body.error.message).toBe('No entity resource:default/nope in the catalog');
+    expect((await get('entityRef=component:default/gateway')).status).toBe(404);
+    const badFilter = await get(`entityRef=resource:default/api-latency&filter=${encodeURIComponent('$.latency_ms >>= 3')}`);
+    expect([badFilter.status, badFilter.body.error.message]).toEqual([400, expect.stringContaining('Malformed filter')]);
+    expect((await get('entityRef=resource:default/api-latency&window=7')).status).toBe(400);
+  });
+
+  it('answers 401 without credentials and 403 without permission', async () => {
+    const denied = await start(AuthorizeResult.DENY);
+    for (const path of ['/api/stream-viewer/streams?entityRef=resource:default/api-latency', '/api/stream-viewer/streams/live?entityRef=resource:default/api-latency']) {
+      expect((await request(denied).get(path).set('Authorization', mockCredentials.none.header())).status).toBe(401);
+      expect((await request(denied).get(path).set('Authorization', ADA)).status).toBe(403);
+    }
+  });
+});
