@@ -25,6 +25,7 @@ import { ReportQueue } from '../plugins/reports-backend/src/service/ReportQueue'
 import { ReportWorker } from '../plugins/reports-backend/src/service/ReportWorker';
 import { createTemplates } from '../plugins/reports-backend/src/templates/ReportTemplates';
 import { BUILTIN_SECTIONS } from '../plugins/reports-backend/src/templates/builtinSections';
+import { measure } from './lib';
 
 const run = promisify(execFile);
 const arg = (name: string, fallback: number) => {
@@ -55,29 +56,6 @@ const entity: Entity = {
     ...Array.from({ length: 24 }, (_, i) => ({ type: i % 3 ? 'dependsOn' : 'consumesApi', targetRef: `resource:default/dependency-${i}` })),
   ],
 };
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function measure(total: number, concurrency: number, render: (worker: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < total) {
-        next++;
-        const t = process.hrtime.bigint();
-        await render(worker);
-        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
-}
 
 async function main() {
   const templates = createTemplates(() => BUILTIN_SECTIONS);

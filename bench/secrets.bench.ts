@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { EnvelopeCipher } from '../plugins/secrets-backend/src/service/EnvelopeCipher';
 import { SecretStore } from '../plugins/secrets-backend/src/service/SecretStore';
 import { Rewrapper } from '../plugins/secrets-backend/src/service/Rewrapper';
+import { measure } from './lib';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,30 +28,6 @@ const CLIENTS = arg('clients', 100);
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const scope = { entityRef: 'component:default/stacktalk-core-api', environment: 'production' };
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as any;
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** Runs `total` operations over `clients` concurrent workers; per-operation latencies in ms. */
-async function concurrently(total: number, clients: number, op: (i: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = process.hrtime.bigint();
-        await op(i);
-        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: total / seconds };
-}
 
 async function seed(knex: Knex, cipher: EnvelopeCipher) {
   for (let start = 0; start < SECRETS; start += 1000) {
@@ -88,11 +65,11 @@ async function main() {
     const plainRead = (i: number) =>
       knex('secret_versions').where({ entity_ref: scope.entityRef, environment: scope.environment, name: key(i).name, version: 1 }).first();
     // Warm the pool and the table's pages for both runs alike.
-    await concurrently(500, CLIENTS, plainRead);
+    await measure(500, CLIENTS, (_w, i) => plainRead(i));
 
-    const plain = await concurrently(REVEALS, CLIENTS, plainRead);
-    const decryptOnly = await concurrently(REVEALS, CLIENTS, i => store.reveal(key(i)));
-    const reveal = await concurrently(REVEALS, CLIENTS, async i => {
+    const plain = await measure(REVEALS, CLIENTS, (_w, i) => plainRead(i));
+    const decryptOnly = await measure(REVEALS, CLIENTS, (_w, i) => store.reveal(key(i)));
+    const reveal = await measure(REVEALS, CLIENTS, async (_w, i) => {
       const { metadata } = await store.reveal(key(i));
       await store.audit.record({ actor: 'user:default/bench', source: 'bench', action: 'reveal', ...key(i), version: metadata.version });
     });

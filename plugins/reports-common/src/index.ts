@@ -55,3 +55,17 @@ export interface ReportJob {
   size?: number;
   pages?: number;
 }
+
+/** A cron schedule of one template for one entity. */
+export interface ReportSchedule {
+  id: string;
+  entityRef: string;
+  template: string;
+  format: PaperFormat;
+  cron: string;
+  createdBy: string;
+  createdAt: string;
+  nextRunAt: string;
+  lastRunAt?: string;
+  lastJobId?: string;
+}

@@ -2,20 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { CronTime } from 'cron';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { PaperFormat } from '@stacktalk/plugin-reports-common';
+import type { PaperFormat, ReportSchedule } from '@stacktalk/plugin-reports-common';
 
-export interface ReportSchedule {
-  id: string;
-  entityRef: string;
-  template: string;
-  format: PaperFormat;
-  cron: string;
-  createdBy: string;
-  createdAt: string;
-  nextRunAt: string;
-  lastRunAt?: string;
-  lastJobId?: string;
-}
+export type { ReportSchedule };
+
 
 /** The next time a cron expression fires after `from`; an InputError saying why when it is invalid. */
 export function nextRun(cron: unknown, from = new Date()): Date {

@@ -1,22 +1,12 @@
 import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { PaperFormat, ReportJob, ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
+import type { PaperFormat, ReportJob, ReportSchedule, ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
 
 export interface TemplatesResponse {
   templates: ReportTemplateInfo[];
   chromium: { available: boolean; message?: string };
 }
 
-export interface ReportSchedule {
-  id: string;
-  entityRef: string;
-  template: string;
-  format: PaperFormat;
-  cron: string;
-  createdBy: string;
-  nextRunAt: string;
-  lastRunAt?: string;
-}
 
 export interface ReportsApi {
   schedules(entityRef: string): Promise<ReportSchedule[]>;
