@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_CONSUMER_GROUPS,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_REDIS_INSTANCE,
   ANNOTATION_REDIS_STREAM,
@@ -32,6 +33,8 @@ export interface StreamDescriptor {
   name: string;
   fields: string[];
   timestampField?: string;
+  /** Kafka consumer groups named by the resource (stacktalk.io/kafka-consumer-groups). */
+  consumerGroups?: string[];
   /** Whether the server is in streamViewer config. */
   configured: boolean;
 }
@@ -60,7 +63,15 @@ export function describeStream(entity: Entity, servers: { kafka: KafkaCluster[];
   };
   if (a[ANNOTATION_KAFKA_TOPIC] && a[ANNOTATION_KAFKA_CLUSTER]) {
     const server = a[ANNOTATION_KAFKA_CLUSTER];
-    return { ...common, transport: 'kafka', server, name: a[ANNOTATION_KAFKA_TOPIC], configured: servers.kafka.some(k => k.name === server) };
+    const groups = (a[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '').split(',').map(g => g.trim()).filter(Boolean);
+    return {
+      ...common,
+      transport: 'kafka',
+      server,
+      name: a[ANNOTATION_KAFKA_TOPIC],
+      ...(groups.length ? { consumerGroups: groups } : {}),
+      configured: servers.kafka.some(k => k.name === server),
+    };
   }
   if (a[ANNOTATION_REDIS_STREAM] && a[ANNOTATION_REDIS_INSTANCE]) {
     const server = a[ANNOTATION_REDIS_INSTANCE];

@@ -100,6 +100,18 @@ describe('stream viewer routes', () => {
     expect(last.latest[0]).toMatchObject({ kind: 'json', value: { latency_ms: 42 } });
   });
 
+  it('reports the stream length, consumer groups and pending entries (XINFO)', async () => {
+    const server = await start();
+    await redis.xadd(KEY, '*', 'data', '{"latency_ms":1}');
+    await redis.xgroup('CREATE', KEY, 'orchestrator', '0').catch(() => undefined);
+    await redis.xreadgroup('GROUP', 'orchestrator', 'worker-1', 'COUNT', 2, 'STREAMS', KEY, '>');
+    const info = await request(server).get('/api/stream-viewer/streams/info').query({ entityRef: 'resource:default/api-latency' }).set('Authorization', ADA);
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({ transport: 'redis', length: await redis.xlen(KEY), groups: [{ name: 'orchestrator', consumers: 1, pending: 2 }] });
+    const missing = await request(server).get('/api/stream-viewer/streams/info').query({ entityRef: 'resource:default/elsewhere' }).set('Authorization', ADA);
+    expect(missing.status).toBe(404);
+  });
+
   it('answers bad input and unknown names with 4xx that say why', async () => {
     const server = await start();
     const get = (q: string) => request(server).get(`/api/stream-viewer/streams/live?${q}`).set('Authorization', ADA);

@@ -13,6 +13,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { describeStream, type KafkaCluster, type RedisInstance, type StreamDescriptor } from './StreamCatalog';
 import type { StreamHub } from './StreamHub';
+import { kafkaTopicInfo, redisStreamInfo } from './StreamInfo';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -67,18 +68,42 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
+  /** The configured stream a Resource describes; 404 naming what is missing otherwise. */
+  function configuredStream(e: Entity): StreamDescriptor {
+    const stream = describeStream(e, servers);
+    if (!stream) throw new NotFoundError(`${stringifyEntityRef(e)} names no Kafka topic or Redis stream (stacktalk.io/* annotations)`);
+    if (!stream.configured) {
+      throw new NotFoundError(`Unknown ${stream.transport === 'kafka' ? 'Kafka cluster' : 'Redis instance'} "${stream.server}": add it to streamViewer.${stream.transport === 'kafka' ? 'kafka.clusters' : 'redis.instances'} in app-config.yaml`);
+    }
+    return stream;
+  }
+
+  // Partitions and consumer-group lag (Kafka) or length, groups and pending (Redis XINFO).
+  router.get('/streams/info', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    if (!(await allowed(credentials)).metrics) throw new NotAllowedError('You may not view streams (streams.metrics.read)');
+    const stream = configuredStream(await entity(String(req.query.entityRef ?? ''), credentials));
+    try {
+      res.json(
+        stream.transport === 'kafka'
+          ? await kafkaTopicInfo(servers.kafka.find(k => k.name === stream.server)!, stream.name, stream.consumerGroups)
+          : await redisStreamInfo(servers.redis.find(r => r.name === stream.server)!, stream.name),
+      );
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/no such key/i.test(message)) throw new NotFoundError(`Redis stream "${stream.name}" does not exist on ${stream.server}`);
+      if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(message)) throw new NotFoundError(`Kafka topic "${stream.name}" does not exist on ${stream.server}`);
+      res.status(503).json({ error: { name: 'ServiceUnavailableError', message: `${stream.server} is unreachable: ${message}` } });
+    }
+  });
+
   // Server-sent events: a snapshot at most 10 times a second. Sent with fetch (the browser's
   // EventSource cannot carry the Authorization header).
   router.get('/streams/live', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const access = await allowed(credentials);
     if (!access.metrics) throw new NotAllowedError('You may not view streams (streams.metrics.read)');
-    const e = await entity(String(req.query.entityRef ?? ''), credentials);
-    const stream = describeStream(e, servers);
-    if (!stream) throw new NotFoundError(`${stringifyEntityRef(e)} names no Kafka topic or Redis stream (stacktalk.io/* annotations)`);
-    if (!stream.configured) {
-      throw new NotFoundError(`Unknown ${stream.transport === 'kafka' ? 'Kafka cluster' : 'Redis instance'} "${stream.server}": add it to streamViewer.${stream.transport === 'kafka' ? 'kafka.clusters' : 'redis.instances'} in app-config.yaml`);
-    }
+    const stream = configuredStream(await entity(String(req.query.entityRef ?? ''), credentials));
     const windowMs = Number(req.query.window ?? 300_000);
     if (!WINDOWS.includes(windowMs)) throw new InputError(`window must be one of ${WINDOWS.join(', ')} (milliseconds)`);
     let filter;
