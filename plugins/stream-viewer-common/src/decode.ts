@@ -13,7 +13,12 @@ export interface Decoded {
   kind: DecodedKind;
   /** Parsed JSON, the number, the text, or the hex dump (for binary). */
   value: unknown;
+  /** For JSON: the text it was parsed from (a consumer may keep it instead of the parsed value). */
+  text?: string;
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * JSON, a plain number, UTF-8 text, anything else hex. Never throws: a message that is not
@@ -22,22 +27,33 @@ export interface Decoded {
 export function decodePayload(bytes: Uint8Array): Decoded {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
-    return { kind: 'binary', value: Array.from(bytes.subarray(0, 4096), b => b.toString(16).padStart(2, '0')).join(' ') };
+    return {
+      kind: 'binary',
+      value: Array.from(bytes.subarray(0, 4096), b =>
+        b.toString(16).padStart(2, '0'),
+      ).join(' '),
+    };
   }
   const trimmed = text.trim();
-  if (trimmed !== '' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed)) return { kind: 'number', value: Number(trimmed) };
+  if (trimmed !== '' && NUMBER.test(trimmed))
+    return { kind: 'number', value: Number(trimmed) };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return { kind: 'json', value: JSON.parse(trimmed) };
+      return { kind: 'json', value: JSON.parse(trimmed), text: trimmed };
     } catch {
       // falls through to text
     }
   }
   // Control characters other than whitespace mean it is not really text.
   if (hasControlCharacters(text)) {
-    return { kind: 'binary', value: Array.from(bytes.subarray(0, 4096), b => b.toString(16).padStart(2, '0')).join(' ') };
+    return {
+      kind: 'binary',
+      value: Array.from(bytes.subarray(0, 4096), b =>
+        b.toString(16).padStart(2, '0'),
+      ).join(' '),
+    };
   }
   return { kind: 'text', value: text };
 }

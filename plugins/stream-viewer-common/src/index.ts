@@ -4,3 +4,4 @@ export * from './annotations';
 export * from './jsonPath';
 export * from './filter';
 export * from './decode';
+export * from './api';

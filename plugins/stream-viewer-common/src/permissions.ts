@@ -6,10 +6,17 @@ export const streamsMetricsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Raw message contents (the latest-messages table). */
+/**
+ * Raw message contents (the latest-messages table), decided per stream: a resource permission
+ * on the stream's catalog Resource, so a policy can grant it to the stream's owners only.
+ */
 export const streamsPayloadReadPermission = createPermission({
   name: 'streams.payload.read',
   attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
 });
 
-export const streamsPermissions = [streamsMetricsReadPermission, streamsPayloadReadPermission];
+export const streamsPermissions = [
+  streamsMetricsReadPermission,
+  streamsPayloadReadPermission,
+];
