@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { streamsPermissions } from '@stacktalk/plugin-stream-viewer-common';
 import { KafkaTopicSource } from './service/KafkaTopicSource';
@@ -22,24 +25,49 @@ export const streamViewerPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, lifecycle, permissions, permissionsRegistry, catalog }) {
+      async init({
+        config,
+        logger,
+        httpAuth,
+        httpRouter,
+        lifecycle,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(streamsPermissions);
         const servers = readStreamConfig(config);
-        if (servers.kafka.length + servers.redis.length === 0) logger.info('No streamViewer.kafka.clusters or streamViewer.redis.instances configured');
+        if (servers.kafka.length + servers.redis.length === 0)
+          logger.info(
+            'No streamViewer.kafka.clusters or streamViewer.redis.instances configured',
+          );
         const hub = new StreamHub({
           // The router keys streams by {transport, server, name, timestampField}.
           createSource: key => {
             const { transport, server, name, timestampField } = JSON.parse(key);
             if (transport === 'kafka') {
               const cluster = servers.kafka.find(k => k.name === server)!;
-              return new KafkaTopicSource({ brokers: cluster.brokers, ssl: cluster.ssl, sasl: cluster.sasl, topic: name, timestampField });
+              return new KafkaTopicSource({
+                brokers: cluster.brokers,
+                ssl: cluster.ssl,
+                sasl: cluster.sasl,
+                topic: name,
+                timestampField,
+              });
             }
             const instance = servers.redis.find(r => r.name === server)!;
-            return new RedisStreamSource({ url: instance.url, key: name, timestampField, clientName: `stacktalk-stream-viewer:${name}` });
+            return new RedisStreamSource({
+              url: instance.url,
+              key: name,
+              timestampField,
+              clientName: `stacktalk-stream-viewer:${name}`,
+            });
           },
         });
         lifecycle.addShutdownHook(() => hub.close());
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, hub, servers }));
+        httpRouter.use(
+          await createRouter({ httpAuth, permissions, catalog, hub, servers }),
+        );
       },
     });
   },

@@ -1,6 +1,8 @@
 import { LTTB } from 'downsample';
 
-export type Point = [number, number];
+import type { Point } from '@stacktalk/plugin-stream-viewer-common';
+
+export type { Point };
 
 /**
  * At most `maxPoints` points of a series for the chart, chosen by Largest-Triangle-Three-Buckets
@@ -13,7 +15,11 @@ export function downsample(points: Point[], maxPoints = 1000): Point[] {
 }
 
 /** Messages per second over the window, one point per second (zero-filled). */
-export function ratePerSecond(timestamps: number[], from: number, to: number): Point[] {
+export function ratePerSecond(
+  timestamps: number[],
+  from: number,
+  to: number,
+): Point[] {
   const start = Math.floor(from / 1000);
   const end = Math.floor(to / 1000);
   const counts = new Map<number, number>();

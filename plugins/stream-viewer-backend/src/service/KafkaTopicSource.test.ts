@@ -14,12 +14,18 @@ async function until(check: () => boolean, what: string, ms = 60_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('Kafka topics through the hub, against librdkafka\'s mock broker (the real Kafka protocol)', () => {
+describe("Kafka topics through the hub, against librdkafka's mock broker (the real Kafka protocol)", () => {
   let mock: KafkaMock;
   let producer: Producer;
   beforeAll(async () => {
-    mock = await startKafkaMock(['stacktalk.telemetry.raw:3']);
-    producer = new Kafka({ brokers: [mock.bootstrap], logLevel: logLevel.NOTHING }).producer();
+    mock = await startKafkaMock([
+      'stacktalk.telemetry.raw:3',
+      'stacktalk.history:2',
+    ]);
+    producer = new Kafka({
+      brokers: [mock.bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await producer.connect();
   });
   afterAll(async () => {
@@ -28,61 +34,204 @@ describe('Kafka topics through the hub, against librdkafka\'s mock broker (the r
   });
 
   it('charts per-partition rates and fields, and resumes by itself after the broker goes down and up', async () => {
-    const hub = new StreamHub({ graceMs: 100, createSource: topic => new KafkaTopicSource({ brokers: [mock.bootstrap], topic, timestampField: '$.ts' }) });
+    const hub = new StreamHub({
+      graceMs: 100,
+      createSource: topic =>
+        new KafkaTopicSource({
+          brokers: [mock.bootstrap],
+          topic,
+          timestampField: '$.ts',
+        }),
+    });
     let snap: Snapshot | undefined;
     const states: string[] = [];
-    const off = hub.subscribe('stacktalk.telemetry.raw', { windowMs: 60_000, fields: ['$.duration_ms'], payloads: true }, s => {
-      snap = s;
-      if (states[states.length - 1] !== s.connection.state) states.push(s.connection.state);
-    });
+    const off = hub.subscribe(
+      'stacktalk.telemetry.raw',
+      { windowMs: 60_000, fields: ['$.duration_ms'], payloads: true },
+      s => {
+        snap = s;
+        if (states[states.length - 1] !== s.connection.state)
+          states.push(s.connection.state);
+      },
+    );
     await until(() => snap?.connection.state === 'live', 'live');
     const send = (n: number, from: number) =>
-      producer.send({ topic: 'stacktalk.telemetry.raw', messages: Array.from({ length: n }, (_, i) => ({ partition: (from + i) % 3, value: JSON.stringify({ ts: Date.now(), duration_ms: from + i }) })) });
+      producer.send({
+        topic: 'stacktalk.telemetry.raw',
+        messages: Array.from({ length: n }, (_, i) => ({
+          partition: (from + i) % 3,
+          value: JSON.stringify({ ts: Date.now(), duration_ms: from + i }),
+        })),
+      });
     await send(30, 0);
     await until(() => snap?.totals.messages === 30, '30 messages');
-    expect(Object.keys(snap!.ratePerPartition ?? {}).sort()).toEqual(['0', '1', '2']);
+    // Rates cover complete seconds: the partitions appear once the second of the messages is over.
+    await until(
+      () => Object.keys(snap?.ratePerPartition ?? {}).length === 3,
+      'rates of three partitions',
+    );
+    expect(Object.keys(snap!.ratePerPartition!).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+    ]);
     expect(snap!.series['$.duration_ms']).toHaveLength(30);
     expect(snap!.latest![0].id).toMatch(/^\d:\d+$/);
 
     await mock.down();
-    await until(() => snap?.connection.state === 'reconnecting', 'reconnecting', 90_000);
+    await until(
+      () => snap?.connection.state === 'reconnecting',
+      'reconnecting',
+      90_000,
+    );
     await mock.up();
     await send(10, 100);
-    await until(() => snap?.totals.messages === 40, 'the 10 messages after the broker came back', 90_000);
+    await until(
+      () => snap?.totals.messages === 40,
+      'the 10 messages after the broker came back',
+      90_000,
+    );
     expect(states).toEqual(expect.arrayContaining(['live', 'reconnecting']));
     off();
     await hub.close();
   });
 
   it("reports high-water marks and the services' consumer-group lag, and never commits into their groups", async () => {
-    const kafka = new Kafka({ brokers: [mock.bootstrap], logLevel: logLevel.NOTHING });
-    await producer.send({ topic: 'stacktalk.telemetry.raw', messages: Array.from({ length: 9 }, (_, i) => ({ partition: i % 3, value: `${i}` })) });
+    const kafka = new Kafka({
+      brokers: [mock.bootstrap],
+      logLevel: logLevel.NOTHING,
+    });
+    await producer.send({
+      topic: 'stacktalk.telemetry.raw',
+      messages: Array.from({ length: 9 }, (_, i) => ({
+        partition: i % 3,
+        value: `${i}`,
+      })),
+    });
     // A "service" consumer group that reads and commits everything there is now.
     const service = kafka.consumer({ groupId: 'telemetry-ingest' });
     await service.connect();
-    await service.subscribe({ topic: 'stacktalk.telemetry.raw', fromBeginning: true });
+    await service.subscribe({
+      topic: 'stacktalk.telemetry.raw',
+      fromBeginning: true,
+    });
     let seen = 0;
     await service.run({ eachMessage: async () => void seen++ });
     const cluster = { name: 'mock', brokers: [mock.bootstrap], ssl: false };
     await until(() => seen >= 49, 'the service group to read everything');
     await service.disconnect();
-    const before = await kafkaTopicInfo(cluster, 'stacktalk.telemetry.raw', ['telemetry-ingest']);
+    const before = await kafkaTopicInfo(cluster, 'stacktalk.telemetry.raw', [
+      'telemetry-ingest',
+    ]);
     const ingest = before.groups.find(g => g.groupId === 'telemetry-ingest')!;
     expect(before.partitions.map(p => p.partition)).toEqual([0, 1, 2]);
     expect(ingest.lag).toBe(0);
 
     // The viewer tails the topic while more arrives: the service group's offsets do not move.
-    const hub = new StreamHub({ graceMs: 50, createSource: topic => new KafkaTopicSource({ brokers: [mock.bootstrap], topic }) });
+    const hub = new StreamHub({
+      graceMs: 50,
+      createSource: topic =>
+        new KafkaTopicSource({ brokers: [mock.bootstrap], topic }),
+    });
     let snap: Snapshot | undefined;
-    const off = hub.subscribe('stacktalk.telemetry.raw', { windowMs: 60_000, fields: [], payloads: false }, s => void (snap = s));
+    const off = hub.subscribe(
+      'stacktalk.telemetry.raw',
+      { windowMs: 60_000, fields: [], payloads: false },
+      s => void (snap = s),
+    );
     await until(() => snap?.connection.state === 'live', 'live');
-    await producer.send({ topic: 'stacktalk.telemetry.raw', messages: Array.from({ length: 6 }, (_, i) => ({ partition: i % 3, value: `${i}` })) });
+    await producer.send({
+      topic: 'stacktalk.telemetry.raw',
+      messages: Array.from({ length: 6 }, (_, i) => ({
+        partition: i % 3,
+        value: `${i}`,
+      })),
+    });
     await until(() => snap?.totals.messages === 6, 'the viewer to see 6');
-    const after = await kafkaTopicInfo(cluster, 'stacktalk.telemetry.raw', ['telemetry-ingest']);
-    const ingestAfter = after.groups.find(g => g.groupId === 'telemetry-ingest')!;
-    expect(ingestAfter.partitions.map(p => p.committed)).toEqual(ingest.partitions.map(p => p.committed));
+    const after = await kafkaTopicInfo(cluster, 'stacktalk.telemetry.raw', [
+      'telemetry-ingest',
+    ]);
+    const ingestAfter = after.groups.find(
+      g => g.groupId === 'telemetry-ingest',
+    )!;
+    expect(ingestAfter.partitions.map(p => p.committed)).toEqual(
+      ingest.partitions.map(p => p.committed),
+    );
     expect(ingestAfter.lag).toBe(6);
     off();
     await hub.close();
+  });
+
+  it('starts from the last N minutes or from an offset by reading history on a consumer of its own', async () => {
+    const topic = 'stacktalk.history';
+    for (let i = 0; i < 40; i++)
+      await producer.send({
+        topic,
+        messages: [
+          {
+            partition: i % 2,
+            value: JSON.stringify({ ts: Date.now(), seq: i }),
+          },
+        ],
+      });
+    const hub = new StreamHub({
+      graceMs: 100,
+      createSource: t =>
+        new KafkaTopicSource({
+          brokers: [mock.bootstrap],
+          topic: t,
+          timestampField: '$.ts',
+        }),
+    });
+    const snaps: Record<string, Snapshot> = {};
+    const view = (name: string, start: any) =>
+      hub.subscribe(
+        topic,
+        { windowMs: 300_000, fields: ['$.seq'], payloads: true, start },
+        s => void (snaps[name] = s),
+      );
+    const offs = [
+      view('minutes', { kind: 'time', at: Date.now() - 120_000 }),
+      view('offset', { kind: 'offset', partition: 1, offset: '15' }),
+    ];
+    await until(
+      () =>
+        snaps.minutes?.backfill?.state === 'done' &&
+        snaps.offset?.backfill?.state === 'done',
+      'history read',
+    );
+    // librdkafka's mock answers every ListOffsets-by-time with the end; the source notices and scans.
+    expect(snaps.minutes.backfill).toEqual({
+      state: 'done',
+      loaded: 40,
+      reason: expect.stringContaining('cannot look offsets up by time'),
+    });
+    await until(
+      () => snaps.minutes.totals.matched === 40,
+      'the history in the chart',
+    );
+    expect(
+      snaps.minutes.series['$.seq'].map(([, v]) => v).sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // Partition 1 holds seq 1, 3, …, 39 at offsets 0-19: offsets 15-19 are seq 31-39.
+    expect(snaps.offset.backfill!.state).toBe('done');
+    const fromOffset = snaps.offset
+      .latest!.filter(m => m.partition === 1)
+      .map(m => Number(m.id.split(':')[1]));
+    expect(Math.min(...fromOffset)).toBe(15);
+    offs.forEach(off => off());
+    await hub.close();
+
+    const wrong = new KafkaTopicSource({ brokers: [mock.bootstrap], topic });
+    await expect(
+      wrong.backfill(
+        { kind: 'offset', partition: 7, offset: '0' },
+        Date.now(),
+        () => {},
+        10,
+      ),
+    ).rejects.toThrow(
+      'partition 7 does not exist: stacktalk.history has partitions 0-1',
+    );
   });
 });

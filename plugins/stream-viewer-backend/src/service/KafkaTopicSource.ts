@@ -1,16 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { decodePayload, getAtPath, parseJsonPath } from '@stacktalk/plugin-stream-viewer-common';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import {
+  decodePayload,
+  getAtPath,
+  parseJsonPath,
+} from '@stacktalk/plugin-stream-viewer-common';
 import { toTimestamp } from './RedisStreamSource';
-import type { ConnectionState, StreamMessage, StreamSource } from './types';
+import type {
+  SourceHandlers,
+  StartPosition,
+  StreamMessage,
+  StreamSource,
+} from './types';
 
 export interface KafkaTopicSourceOptions {
   brokers: string[];
   topic: string;
   timestampField?: string;
   clientId?: string;
+  /** Read the retained backlog first instead of tailing from the end (the benchmark measures ingest this way). */
+  fromBeginning?: boolean;
   ssl?: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
+}
+
+function toMessage(
+  partition: number,
+  m: KafkaMessage,
+  tsPath: Array<string | number> | undefined,
+): StreamMessage {
+  const bytes = m.value ?? Buffer.alloc(0);
+  const decoded = decodePayload(bytes);
+  const brokerTime = Number(m.timestamp) || Date.now();
+  return {
+    id: `${partition}:${m.offset}`,
+    partition,
+    timestamp:
+      tsPath && decoded.kind === 'json'
+        ? toTimestamp(getAtPath(decoded.value, tsPath), brokerTime)
+        : brokerTime,
+    key: m.key?.toString('utf8'),
+    decoded,
+    size: bytes.length,
+  };
 }
 
 /**
@@ -23,21 +59,36 @@ export class KafkaTopicSource implements StreamSource {
 
   constructor(private readonly options: KafkaTopicSourceOptions) {}
 
-  async start(handlers: { onMessages(m: StreamMessage[]): void; onState(s: ConnectionState): void }) {
-    const tsPath = this.options.timestampField ? parseJsonPath(this.options.timestampField) : undefined;
-    const kafka = new Kafka({
+  private client(retries: number) {
+    return new Kafka({
       clientId: this.options.clientId ?? 'stacktalk-stream-viewer',
       brokers: this.options.brokers,
       ssl: this.options.ssl,
       sasl: this.options.sasl as any,
       logLevel: logLevel.NOTHING,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      retry: { retries, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    const consumer = kafka.consumer({ groupId: `stacktalk-stream-viewer-${randomUUID()}`, maxWaitTimeInMs: 1000, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 } });
+  }
+
+  async start(handlers: SourceHandlers) {
+    const tsPath = this.options.timestampField
+      ? parseJsonPath(this.options.timestampField)
+      : undefined;
+    const kafka = this.client(Number.MAX_SAFE_INTEGER);
+    const consumer = kafka.consumer({
+      groupId: `stacktalk-stream-viewer-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+      retry: {
+        retries: Number.MAX_SAFE_INTEGER,
+        initialRetryTime: 300,
+        maxRetryTime: 10_000,
+      },
+    });
     this.consumer = consumer;
     handlers.onState({ state: 'connecting', since: Date.now() });
     // kafkajs retries a lost broker quietly; a fetch is answered at least every maxWaitTime
-    // (1 s here), so silence for longer means the broker is gone.
+    // (100 ms here: brokers such as librdkafka's mock hold a fetch that long even when data is
+    // waiting, which would be latency on the chart), so 5 s of silence means the broker is gone.
     let lastFetch = 0;
     let live = false;
     const setLive = () => {
@@ -52,34 +103,198 @@ export class KafkaTopicSource implements StreamSource {
     this.watchdog = setInterval(() => {
       if (live && Date.now() - lastFetch > 5000) {
         live = false;
-        handlers.onState({ state: 'reconnecting', reason: `no answer from the brokers for ${Math.round((Date.now() - lastFetch) / 1000)} s`, since: Date.now() });
+        handlers.onState({
+          state: 'reconnecting',
+          reason: `no answer from the brokers for ${Math.round(
+            (Date.now() - lastFetch) / 1000,
+          )} s`,
+          since: Date.now(),
+        });
       }
     }, 1000);
     this.watchdog.unref?.();
-    consumer.on(consumer.events.CRASH, e => handlers.onState({ state: 'reconnecting', reason: String(e.payload.error?.message ?? 'consumer crashed'), since: Date.now() }));
-    consumer.on(consumer.events.REQUEST_TIMEOUT, () => handlers.onState({ state: 'reconnecting', reason: 'request timed out', since: Date.now() }));
-    consumer.on(consumer.events.DISCONNECT, () => handlers.onState({ state: 'reconnecting', reason: 'disconnected from the broker', since: Date.now() }));
+    consumer.on(consumer.events.CRASH, e =>
+      handlers.onState({
+        state: 'reconnecting',
+        reason: String(e.payload.error?.message ?? 'consumer crashed'),
+        since: Date.now(),
+      }),
+    );
+    consumer.on(consumer.events.REQUEST_TIMEOUT, () =>
+      handlers.onState({
+        state: 'reconnecting',
+        reason: 'request timed out',
+        since: Date.now(),
+      }),
+    );
+    consumer.on(consumer.events.DISCONNECT, () =>
+      handlers.onState({
+        state: 'reconnecting',
+        reason: 'disconnected from the broker',
+        since: Date.now(),
+      }),
+    );
     await consumer.connect();
-    await consumer.subscribe({ topic: this.options.topic, fromBeginning: false });
+    await consumer.subscribe({
+      topic: this.options.topic,
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        const messages: StreamMessage[] = batch.messages.map(m => {
-          const bytes = m.value ?? Buffer.alloc(0);
-          const decoded = decodePayload(bytes);
-          const brokerTime = Number(m.timestamp) || Date.now();
-          return {
-            id: `${batch.partition}:${m.offset}`,
-            partition: batch.partition,
-            timestamp: tsPath && decoded.kind === 'json' ? toTimestamp(getAtPath(decoded.value, tsPath), brokerTime) : brokerTime,
-            key: m.key?.toString('utf8'),
-            decoded,
-            size: bytes.length,
-          };
-        });
-        handlers.onMessages(messages);
+        handlers.onMessages(
+          batch.messages.map(m => toMessage(batch.partition, m, tsPath)),
+        );
       },
     });
+  }
+
+  /**
+   * History on a consumer of its own (a throwaway group that never commits): from the offsets of
+   * a time (ListOffsets by timestamp) or the given offset, up to the high-water marks of now or
+   * the first message at or after `until`, whichever comes first.
+   */
+  async backfill(
+    from: Exclude<StartPosition, { kind: 'now' }>,
+    until: number,
+    onMessages: (m: StreamMessage[]) => void,
+    limit: number,
+  ) {
+    if (from.kind === 'id')
+      throw new Error(
+        'a Kafka topic starts at an offset, not a stream entry id',
+      );
+    const tsPath = this.options.timestampField
+      ? parseJsonPath(this.options.timestampField)
+      : undefined;
+    const topic = this.options.topic;
+    const kafka = this.client(3);
+    const admin = kafka.admin();
+    let consumer: Consumer | undefined;
+    let note: string | undefined;
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const starts = new Map<number, number>();
+      let notBefore = 0;
+      if (from.kind === 'time') {
+        // A broker that cannot look offsets up by time answers every lookup with the end; asking
+        // for time 0 tells: a real broker answers with the earliest offset.
+        const probe = await admin.fetchTopicOffsetsByTimestamp(topic, 0);
+        const honest = offsets.every(
+          o =>
+            o.high === o.low ||
+            probe.find(p => p.partition === o.partition)?.offset === o.low,
+        );
+        const byTime = honest
+          ? await admin.fetchTopicOffsetsByTimestamp(topic, Math.floor(from.at))
+          : [];
+        for (const o of offsets)
+          starts.set(
+            o.partition,
+            Number(
+              honest
+                ? byTime.find(p => p.partition === o.partition)?.offset ??
+                    o.high
+                : o.low,
+            ),
+          );
+        if (!honest) {
+          notBefore = from.at;
+          note =
+            'this broker cannot look offsets up by time: history was scanned from the earliest retained offset';
+        }
+      } else {
+        if (
+          from.partition !== undefined &&
+          !offsets.some(o => o.partition === from.partition)
+        ) {
+          throw new Error(
+            `partition ${
+              from.partition
+            } does not exist: ${topic} has partitions 0-${offsets.length - 1}`,
+          );
+        }
+        for (const o of offsets) {
+          if (from.partition !== undefined && o.partition !== from.partition)
+            continue;
+          starts.set(
+            o.partition,
+            Math.min(
+              Math.max(Number(from.offset), Number(o.low)),
+              Number(o.high),
+            ),
+          );
+        }
+      }
+      const ends = new Map(offsets.map(o => [o.partition, Number(o.high)]));
+      const pending = new Set(
+        [...starts]
+          .filter(([p, start]) => start < ends.get(p)!)
+          .map(([p]) => p),
+      );
+      if (pending.size === 0) return { note };
+      let read = 0;
+      consumer = kafka.consumer({
+        groupId: `stacktalk-stream-viewer-history-${randomUUID()}`,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 3 },
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: false });
+      const done = new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(
+          () => reject(new Error('reading history timed out after 120 s')),
+          120_000,
+        );
+        timeout.unref?.();
+        consumer!.on(consumer!.events.CRASH, e => reject(e.payload.error));
+        consumer!
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const p = batch.partition;
+              if (!pending.has(p)) return;
+              const end = ends.get(p)!;
+              const out: StreamMessage[] = [];
+              for (const m of batch.messages) {
+                const offset = Number(m.offset);
+                if (
+                  offset >= end ||
+                  Number(m.timestamp) >= until ||
+                  read >= limit
+                ) {
+                  pending.delete(p);
+                  break;
+                }
+                if (offset === end - 1) pending.delete(p);
+                if (Number(m.timestamp) < notBefore) continue;
+                out.push(toMessage(p, m, tsPath));
+                read++;
+              }
+              if (out.length) onMessages(out);
+              if (pending.size === 0 || read >= limit) {
+                clearTimeout(timeout);
+                resolve();
+              }
+            },
+          })
+          .then(() => {
+            for (const [partition, offset] of starts)
+              if (pending.has(partition))
+                consumer!.seek({ topic, partition, offset: String(offset) });
+            const idle = offsets
+              .map(o => o.partition)
+              .filter(p => !pending.has(p));
+            if (idle.length) consumer!.pause([{ topic, partitions: idle }]);
+          }, reject);
+      });
+      await done;
+      return { note };
+    } finally {
+      await admin.disconnect().catch(() => {});
+      await consumer?.disconnect().catch(() => {});
+    }
   }
 
   async stop() {

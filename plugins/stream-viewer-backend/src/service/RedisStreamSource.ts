@@ -1,12 +1,25 @@
 import Redis from 'ioredis';
-import { decodePayload, getAtPath, parseJsonPath } from '@stacktalk/plugin-stream-viewer-common';
-import type { ConnectionState, StreamMessage, StreamSource } from './types';
+import {
+  decodePayload,
+  getAtPath,
+  parseJsonPath,
+} from '@stacktalk/plugin-stream-viewer-common';
+import type {
+  SourceHandlers,
+  StartPosition,
+  StreamMessage,
+  StreamSource,
+} from './types';
 
 const encoder = new TextEncoder();
 
 /** A Redis Stream entry's fields as one message: a lone payload field as is, else an object. */
 function entryPayload(fields: string[]): Uint8Array {
-  if (fields.length === 2 && ['data', 'payload', 'json', 'message', 'value'].includes(fields[0])) return encoder.encode(fields[1]);
+  if (
+    fields.length === 2 &&
+    ['data', 'payload', 'json', 'message', 'value'].includes(fields[0])
+  )
+    return encoder.encode(fields[1]);
   const object: Record<string, unknown> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const v = fields[i + 1];
@@ -16,12 +29,31 @@ function entryPayload(fields: string[]): Uint8Array {
 }
 
 export function toTimestamp(value: unknown, fallback: number): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'number' && Number.isFinite(value))
+    return value < 1e11 ? value * 1000 : value;
   if (typeof value === 'string') {
     const t = Date.parse(value);
     if (!Number.isNaN(t)) return t;
   }
   return fallback;
+}
+
+/** Entries as XREAD / XRANGE return them → decoded messages. */
+function toMessages(
+  entries: Array<[string, string[]]>,
+  tsPath: Array<string | number> | undefined,
+): StreamMessage[] {
+  const now = Date.now();
+  return entries.map(([id, fields]) => {
+    const bytes = entryPayload(fields);
+    const decoded = decodePayload(bytes);
+    const idTime = Number(id.split('-')[0]) || now;
+    const timestamp =
+      tsPath && decoded.kind === 'json'
+        ? toTimestamp(getAtPath(decoded.value, tsPath), idTime)
+        : idTime;
+    return { id, timestamp, decoded, size: bytes.length };
+  });
 }
 
 export interface RedisStreamSourceOptions {
@@ -45,8 +77,10 @@ export class RedisStreamSource implements StreamSource {
 
   constructor(private readonly options: RedisStreamSourceOptions) {}
 
-  async start(handlers: { onMessages(m: StreamMessage[]): void; onState(s: ConnectionState): void }) {
-    const tsPath = this.options.timestampField ? parseJsonPath(this.options.timestampField) : undefined;
+  async start(handlers: SourceHandlers) {
+    const tsPath = this.options.timestampField
+      ? parseJsonPath(this.options.timestampField)
+      : undefined;
     this.redis = new Redis(this.options.url, {
       connectionName: this.options.clientName,
       maxRetriesPerRequest: null,
@@ -57,44 +91,96 @@ export class RedisStreamSource implements StreamSource {
     let live = false;
     handlers.onState({ state: 'connecting', since: Date.now() });
     this.redis.on('error', error => {
-      if (!this.stopped) handlers.onState({ state: 'reconnecting', reason: error.message, since: Date.now() });
+      if (!this.stopped)
+        handlers.onState({
+          state: 'reconnecting',
+          reason: error.message,
+          since: Date.now(),
+        });
       live = false;
     });
     if (lastId === '$') {
       // Resolve "now" to a concrete id so a reconnect resumes where it left off.
-      const last = await this.redis.xrevrange(this.options.key, '+', '-', 'COUNT', 1).catch(() => []);
+      const last = await this.redis
+        .xrevrange(this.options.key, '+', '-', 'COUNT', 1)
+        .catch(() => []);
       lastId = last[0]?.[0] ?? '0-0';
     }
     this.loop = (async () => {
       while (!this.stopped) {
         try {
-          const result = (await this.redis!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.options.key, lastId)) as
-            | Array<[string, Array<[string, string[]]>]>
-            | null;
+          const result = (await this.redis!.xread(
+            'COUNT',
+            1000,
+            'BLOCK',
+            1000,
+            'STREAMS',
+            this.options.key,
+            lastId,
+          )) as Array<[string, Array<[string, string[]]>]> | null;
           if (!live) {
             live = true;
             handlers.onState({ state: 'live', since: Date.now() });
           }
           if (!result) continue;
-          const now = Date.now();
-          const messages: StreamMessage[] = [];
-          for (const [id, fields] of result[0][1]) {
-            lastId = id;
-            const bytes = entryPayload(fields);
-            const decoded = decodePayload(bytes);
-            const idTime = Number(id.split('-')[0]) || now;
-            const timestamp = tsPath && decoded.kind === 'json' ? toTimestamp(getAtPath(decoded.value, tsPath), idTime) : idTime;
-            messages.push({ id, timestamp, decoded, size: bytes.length });
-          }
-          handlers.onMessages(messages);
+          const entries = result[0][1];
+          lastId = entries[entries.length - 1][0];
+          handlers.onMessages(toMessages(entries, tsPath));
         } catch (error) {
           if (this.stopped) break;
           live = false;
-          handlers.onState({ state: 'reconnecting', reason: (error as Error).message, since: Date.now() });
+          handlers.onState({
+            state: 'reconnecting',
+            reason: (error as Error).message,
+            since: Date.now(),
+          });
           await new Promise(r => setTimeout(r, 500));
         }
       }
     })();
+  }
+
+  /** XRANGE from the id (or the first id of the time) up to the entries the live reader read. */
+  async backfill(
+    from: Exclude<StartPosition, { kind: 'now' }>,
+    until: number,
+    onMessages: (m: StreamMessage[]) => void,
+    limit: number,
+  ) {
+    if (from.kind === 'offset')
+      throw new Error('a Redis stream starts at an entry id, not an offset');
+    const tsPath = this.options.timestampField
+      ? parseJsonPath(this.options.timestampField)
+      : undefined;
+    const redis = new Redis(this.options.url, {
+      connectionName: `${this.options.clientName}:history`,
+      maxRetriesPerRequest: 2,
+      lazyConnect: true,
+    });
+    try {
+      await redis.connect();
+      let start = from.kind === 'id' ? from.id : `${Math.floor(from.at)}-0`;
+      let read = 0;
+      while (read < limit) {
+        const entries = (await redis.xrange(
+          this.options.key,
+          start,
+          '+',
+          'COUNT',
+          Math.min(5000, limit - read),
+        )) as Array<[string, string[]]>;
+        const before = entries.filter(
+          ([id]) => Number(id.split('-')[0]) < until,
+        );
+        if (before.length) onMessages(toMessages(before, tsPath));
+        read += before.length;
+        if (before.length < entries.length || entries.length === 0) break;
+        start = `(${entries[entries.length - 1][0]}`;
+      }
+      return {};
+    } finally {
+      redis.disconnect();
+    }
   }
 
   async stop() {

@@ -8,13 +8,18 @@ import {
   ANNOTATION_REDIS_STREAM,
   ANNOTATION_STREAM_FIELDS,
   ANNOTATION_STREAM_TIMESTAMP_FIELD,
+  type StreamDescriptor,
 } from '@stacktalk/plugin-stream-viewer-common';
 
 export interface KafkaCluster {
   name: string;
   brokers: string[];
   ssl: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
 }
 
 export interface RedisInstance {
@@ -22,48 +27,54 @@ export interface RedisInstance {
   url: string;
 }
 
-/** A stream as a catalog Resource describes it. */
-export interface StreamDescriptor {
-  entityRef: string;
-  title: string;
-  transport: 'kafka' | 'redis';
-  /** Kafka cluster or Redis instance name (from the annotation). */
-  server: string;
-  /** Topic or stream key. */
-  name: string;
-  fields: string[];
-  timestampField?: string;
-  /** Kafka consumer groups named by the resource (stacktalk.io/kafka-consumer-groups). */
-  consumerGroups?: string[];
-  /** Whether the server is in streamViewer config. */
-  configured: boolean;
-}
+export type { StreamDescriptor } from '@stacktalk/plugin-stream-viewer-common';
 
 export function readStreamConfig(config: Config) {
-  const kafka: KafkaCluster[] = (config.getOptionalConfigArray('streamViewer.kafka.clusters') ?? []).map(c => ({
+  const kafka: KafkaCluster[] = (
+    config.getOptionalConfigArray('streamViewer.kafka.clusters') ?? []
+  ).map(c => ({
     name: c.getString('name'),
     brokers: c.getStringArray('brokers'),
     ssl: c.getOptionalBoolean('ssl') ?? false,
     ...(c.has('sasl')
-      ? { sasl: { mechanism: c.getString('sasl.mechanism') as any, username: c.getString('sasl.username'), password: c.getString('sasl.password') } }
+      ? {
+          sasl: {
+            mechanism: c.getString('sasl.mechanism') as any,
+            username: c.getString('sasl.username'),
+            password: c.getString('sasl.password'),
+          },
+        }
       : {}),
   }));
-  const redis: RedisInstance[] = (config.getOptionalConfigArray('streamViewer.redis.instances') ?? []).map(c => ({ name: c.getString('name'), url: c.getString('url') }));
+  const redis: RedisInstance[] = (
+    config.getOptionalConfigArray('streamViewer.redis.instances') ?? []
+  ).map(c => ({ name: c.getString('name'), url: c.getString('url') }));
   return { kafka, redis };
 }
 
 /** The stream a Resource entity describes, if its annotations name one. */
-export function describeStream(entity: Entity, servers: { kafka: KafkaCluster[]; redis: RedisInstance[] }): StreamDescriptor | undefined {
+export function describeStream(
+  entity: Entity,
+  servers: { kafka: KafkaCluster[]; redis: RedisInstance[] },
+): StreamDescriptor | undefined {
   const a = entity.metadata.annotations ?? {};
   const common = {
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title ?? entity.metadata.name,
-    fields: (a[ANNOTATION_STREAM_FIELDS] ?? '').split(',').map(f => f.trim()).filter(Boolean),
-    ...(a[ANNOTATION_STREAM_TIMESTAMP_FIELD] ? { timestampField: a[ANNOTATION_STREAM_TIMESTAMP_FIELD] } : {}),
+    fields: (a[ANNOTATION_STREAM_FIELDS] ?? '')
+      .split(',')
+      .map(f => f.trim())
+      .filter(Boolean),
+    ...(a[ANNOTATION_STREAM_TIMESTAMP_FIELD]
+      ? { timestampField: a[ANNOTATION_STREAM_TIMESTAMP_FIELD] }
+      : {}),
   };
   if (a[ANNOTATION_KAFKA_TOPIC] && a[ANNOTATION_KAFKA_CLUSTER]) {
     const server = a[ANNOTATION_KAFKA_CLUSTER];
-    const groups = (a[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '').split(',').map(g => g.trim()).filter(Boolean);
+    const groups = (a[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '')
+      .split(',')
+      .map(g => g.trim())
+      .filter(Boolean);
     return {
       ...common,
       transport: 'kafka',
@@ -75,7 +86,13 @@ export function describeStream(entity: Entity, servers: { kafka: KafkaCluster[];
   }
   if (a[ANNOTATION_REDIS_STREAM] && a[ANNOTATION_REDIS_INSTANCE]) {
     const server = a[ANNOTATION_REDIS_INSTANCE];
-    return { ...common, transport: 'redis', server, name: a[ANNOTATION_REDIS_STREAM], configured: servers.redis.some(r => r.name === server) };
+    return {
+      ...common,
+      transport: 'redis',
+      server,
+      name: a[ANNOTATION_REDIS_STREAM],
+      configured: servers.redis.some(r => r.name === server),
+    };
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ import { StreamHub, type Snapshot } from './StreamHub';
 jest.setTimeout(60_000);
 
 // The real Redis of the machine (node-svc); keys are unique to this run and deleted after.
-const REDIS_URL = process.env.STACKTALK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL =
+  process.env.STACKTALK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN = `stacktalk-test:${process.pid}:${Date.now()}`;
 const redis = new Redis(REDIS_URL);
 
@@ -16,19 +17,28 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const clientName = (key: string) => `stacktalk-stream-viewer:${key.replace(/[^\w:-]/g, '_')}`;
+const clientName = (key: string) =>
+  `stacktalk-stream-viewer:${key.replace(/[^\w:-]/g, '_')}`;
 
 function hubFor(graceMs = 200) {
   return new StreamHub({
     graceMs,
-    createSource: key => new RedisStreamSource({ url: REDIS_URL, key, timestampField: '$.ts', clientName: clientName(key) }),
+    createSource: key =>
+      new RedisStreamSource({
+        url: REDIS_URL,
+        key,
+        timestampField: '$.ts',
+        clientName: clientName(key),
+      }),
   });
 }
 
 /** Connections of our readers for `key`, as Redis itself lists them. */
 async function readersInRedis(key: string) {
   const list = (await redis.client('LIST')) as unknown as string;
-  return list.split('\n').filter(line => line.includes(`name=${clientName(key)} `)).length;
+  return list
+    .split('\n')
+    .filter(line => line.includes(`name=${clientName(key)} `)).length;
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string) {
@@ -42,33 +52,68 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
 describe('StreamHub over a real Redis Stream', () => {
   it('runs one upstream reader for 1 or 50 viewers, fans messages out, and stops it after the grace period', async () => {
     const key = `${RUN}:api-latency`;
-    await redis.xadd(key, '*', 'data', JSON.stringify({ ts: Date.now(), latency_ms: 1 })); // before anyone watches
+    await redis.xadd(
+      key,
+      '*',
+      'data',
+      JSON.stringify({ ts: Date.now(), latency_ms: 1 }),
+    ); // before anyone watches
     const hub = hubFor();
     const last: Snapshot[] = [];
-    const unsubscribe = [hub.subscribe(key, { windowMs: 60_000, fields: ['$.latency_ms'], payloads: true }, s => void (last[0] = s))];
+    const unsubscribe = [
+      hub.subscribe(
+        key,
+        { windowMs: 60_000, fields: ['$.latency_ms'], payloads: true },
+        s => void (last[0] = s),
+      ),
+    ];
     await until(() => last[0]?.connection.state === 'live', 'live');
     expect(await readersInRedis(key)).toBe(1);
 
     for (let i = 1; i < 50; i++) {
-      unsubscribe.push(hub.subscribe(key, { windowMs: 60_000, fields: ['$.latency_ms'], payloads: false }, s => void (last[i] = s)));
+      unsubscribe.push(
+        hub.subscribe(
+          key,
+          { windowMs: 60_000, fields: ['$.latency_ms'], payloads: false },
+          s => void (last[i] = s),
+        ),
+      );
     }
     expect(hub.readerCount).toBe(1);
     expect(await readersInRedis(key)).toBe(1);
 
     const now = Date.now();
-    for (let i = 0; i < 100; i++) await redis.xadd(key, '*', 'data', JSON.stringify({ ts: now + i, latency_ms: i === 50 ? 900 : 10 + (i % 5) }));
-    await until(() => last.length === 50 && last.every(s => s?.totals.messages === 100), 'all 50 viewers to see 100 messages');
+    for (let i = 0; i < 100; i++)
+      await redis.xadd(
+        key,
+        '*',
+        'data',
+        JSON.stringify({
+          ts: now + i,
+          latency_ms: i === 50 ? 900 : 10 + (i % 5),
+        }),
+      );
+    await until(
+      () => last.length === 50 && last.every(s => s?.totals.messages === 100),
+      'all 50 viewers to see 100 messages',
+    );
     const first = last[0];
     expect(first.series['$.latency_ms']).toHaveLength(100);
     expect(Math.max(...first.series['$.latency_ms'].map(p => p[1]))).toBe(900);
     expect(first.latest).toHaveLength(50);
-    expect(first.latest![0]).toMatchObject({ kind: 'json', value: { latency_ms: 10 + (99 % 5) } }); // newest first
+    expect(first.latest![0]).toMatchObject({
+      kind: 'json',
+      value: { latency_ms: 10 + (99 % 5) },
+    }); // newest first
     expect(last[1].latest).toBeUndefined(); // no payload permission: no contents at all
 
     unsubscribe.forEach(u => u());
     expect(hub.readerCount).toBe(1); // still within the grace period
     await until(() => hub.readerCount === 0, 'the reader to stop');
-    await until(async () => (await readersInRedis(key)) === 0, 'the Redis connection to close');
+    await until(
+      async () => (await readersInRedis(key)) === 0,
+      'the Redis connection to close',
+    );
     await hub.close();
   });
 
@@ -76,17 +121,42 @@ describe('StreamHub over a real Redis Stream', () => {
     const key = `${RUN}:dense`;
     const hub = hubFor();
     let snap: Snapshot | undefined;
-    const off = hub.subscribe(key, { windowMs: 3_600_000, fields: ['$.v'], payloads: false }, s => void (snap = s));
-    await until(() => snap?.connection.state === 'live', 'live');
     const base = Date.now() - 1_000_000;
+    // Event times from 17 minutes ago: a viewer starting 20 minutes back sees them.
+    const off = hub.subscribe(
+      key,
+      {
+        windowMs: 3_600_000,
+        fields: ['$.v'],
+        payloads: false,
+        start: { kind: 'time', at: base - 200_000 },
+      },
+      s => void (snap = s),
+    );
+    await until(
+      () =>
+        snap?.connection.state === 'live' && snap.backfill?.state === 'done',
+      'live, history read',
+    );
     const pipeline = redis.pipeline();
-    for (let i = 0; i < 20_000; i++) pipeline.xadd(key, '*', 'data', JSON.stringify({ ts: base + i * 50, v: i === 12_345 ? 10_000 : Math.sin(i / 100) }));
+    for (let i = 0; i < 20_000; i++)
+      pipeline.xadd(
+        key,
+        '*',
+        'data',
+        JSON.stringify({
+          ts: base + i * 50,
+          v: i === 12_345 ? 10_000 : Math.sin(i / 100),
+        }),
+      );
     await pipeline.exec();
     await until(() => snap?.totals.messages === 20_000, '20,000 messages');
     const series = snap!.series['$.v'];
     expect(series.length).toBeLessThanOrEqual(1000);
     expect(series.length).toBeGreaterThan(900);
-    expect(series.some(([t, v]) => v === 10_000 && t === base + 12_345 * 50)).toBe(true);
+    expect(
+      series.some(([t, v]) => v === 10_000 && t === base + 12_345 * 50),
+    ).toBe(true);
     expect(snap!.rate.length).toBeLessThanOrEqual(1000);
     off();
     await hub.close();
@@ -96,7 +166,16 @@ describe('StreamHub over a real Redis Stream', () => {
     const key = `${RUN}:mixed`;
     const hub = hubFor();
     let snap: Snapshot | undefined;
-    const off = hub.subscribe(key, { windowMs: 60_000, fields: ['$.status'], filter: parseFilter('$.status >= 500'), payloads: true }, s => void (snap = s));
+    const off = hub.subscribe(
+      key,
+      {
+        windowMs: 60_000,
+        fields: ['$.status'],
+        filter: parseFilter('$.status >= 500'),
+        payloads: true,
+      },
+      s => void (snap = s),
+    );
     await until(() => snap?.connection.state === 'live', 'live');
     await redis.xadd(key, '*', 'data', Buffer.from([0xff, 0xfe, 0x00]));
     await redis.xadd(key, '*', 'data', JSON.stringify({ status: 200 }));
@@ -112,16 +191,29 @@ describe('StreamHub over a real Redis Stream', () => {
 
   it('gives a viewer that cannot keep up the newest snapshot, never a queue', async () => {
     const key = `${RUN}:slow`;
-    const hub = new StreamHub({ graceMs: 100, maxRate: 50, createSource: k => new RedisStreamSource({ url: REDIS_URL, key: k, clientName: clientName(k) }) });
+    const hub = new StreamHub({
+      graceMs: 100,
+      maxRate: 50,
+      createSource: k =>
+        new RedisStreamSource({
+          url: REDIS_URL,
+          key: k,
+          clientName: clientName(k),
+        }),
+    });
     let offered = 0;
     let accepted: Snapshot | undefined;
     let busy = true;
-    const off = hub.subscribe(key, { windowMs: 60_000, fields: [], payloads: false }, s => {
-      offered++;
-      if (busy) return false; // the browser's connection is full: nothing is kept for it
-      accepted = s;
-      return true;
-    });
+    const off = hub.subscribe(
+      key,
+      { windowMs: 60_000, fields: [], payloads: false },
+      s => {
+        offered++;
+        if (busy) return false; // the browser's connection is full: nothing is kept for it
+        accepted = s;
+        return true;
+      },
+    );
     await until(() => offered > 5, 'offers');
     await redis.xadd(key, '*', 'data', '{"n":1}');
     await redis.xadd(key, '*', 'data', '{"n":2}');
@@ -134,12 +226,203 @@ describe('StreamHub over a real Redis Stream', () => {
   });
 
   it('shows reconnecting with the reason when Redis is unreachable', async () => {
-    const hub = new StreamHub({ graceMs: 100, createSource: k => new RedisStreamSource({ url: 'redis://127.0.0.1:9', key: k, clientName: 'x' }) });
+    const hub = new StreamHub({
+      graceMs: 100,
+      createSource: k =>
+        new RedisStreamSource({
+          url: 'redis://127.0.0.1:9',
+          key: k,
+          clientName: 'x',
+        }),
+    });
     let snap: Snapshot | undefined;
-    const off = hub.subscribe(`${RUN}:nowhere`, { windowMs: 60_000, fields: [], payloads: false }, s => void (snap = s));
-    await until(() => snap?.connection.state === 'reconnecting', 'reconnecting');
+    const off = hub.subscribe(
+      `${RUN}:nowhere`,
+      { windowMs: 60_000, fields: [], payloads: false },
+      s => void (snap = s),
+    );
+    await until(
+      () => snap?.connection.state === 'reconnecting',
+      'reconnecting',
+    );
     expect(snap!.connection.reason).toMatch(/ECONNREFUSED/);
     off();
     await hub.close();
+  });
+
+  it('computes one snapshot per distinct view per tick, shared by all viewers of that view', async () => {
+    const key = `${RUN}:shared`;
+    const hub = hubFor();
+    let ticks = 0;
+    const offs = [
+      hub.subscribe(
+        key,
+        { windowMs: 60_000, fields: ['$.v'], payloads: false },
+        () => void ticks++,
+      ),
+    ];
+    for (let i = 1; i < 50; i++)
+      offs.push(
+        hub.subscribe(
+          key,
+          { windowMs: 60_000, fields: ['$.v'], payloads: false },
+          () => {},
+        ),
+      );
+    const encodings = new Set<string>();
+    offs.push(
+      hub.subscribe(
+        key,
+        { windowMs: 300_000, fields: ['$.v'], payloads: false },
+        (_s, encoded) => void encodings.add(encoded()),
+      ),
+    );
+    await until(() => ticks >= 2, 'two ticks');
+    const [computedBefore, ticksBefore] = [hub.computed, ticks];
+    await until(() => ticks >= ticksBefore + 10, 'ten more ticks');
+    const perTick = (hub.computed - computedBefore) / (ticks - ticksBefore);
+    expect(perTick).toBeGreaterThan(1.5); // two views: 1 min (50 viewers) and 5 min (1 viewer)
+    expect(perTick).toBeLessThan(2.5);
+    expect(encodings.size).toBeGreaterThan(1);
+    offs.forEach(off => off());
+    await hub.close();
+  });
+
+  it('keeps per-second rollups, so rates and spikes survive after the raw buffer evicted them', async () => {
+    const key = `${RUN}:rollup`;
+    const hub = new StreamHub({
+      graceMs: 100,
+      maxMessages: 1000,
+      createSource: k =>
+        new RedisStreamSource({
+          url: REDIS_URL,
+          key: k,
+          timestampField: '$.ts',
+          clientName: clientName(k),
+        }),
+    });
+    let all: Snapshot | undefined;
+    let filtered: Snapshot | undefined;
+    const base = Date.now() - 30_000;
+    const start = { kind: 'time' as const, at: base - 1000 };
+    const offs = [
+      hub.subscribe(
+        key,
+        { windowMs: 60_000, fields: ['$.v'], payloads: false, start },
+        s => void (all = s),
+      ),
+      hub.subscribe(
+        key,
+        {
+          windowMs: 60_000,
+          fields: ['$.v'],
+          payloads: false,
+          start,
+          filter: parseFilter('$.v >= 0'),
+        },
+        s => void (filtered = s),
+      ),
+    ];
+    await until(
+      () => all?.connection.state === 'live' && all.backfill?.state === 'done',
+      'live',
+    );
+    const pipeline = redis.pipeline();
+    // 5,000 messages over 25 s of event time; the spike is among the first, long evicted from the 1,000 kept.
+    for (let i = 0; i < 5000; i++)
+      pipeline.xadd(
+        key,
+        '*',
+        'data',
+        JSON.stringify({ ts: base + i * 5, v: i === 100 ? 777 : i % 10 }),
+      );
+    await pipeline.exec();
+    await until(
+      () => all?.totals.messages === 5000 && filtered?.totals.messages === 5000,
+      '5,000 messages',
+    );
+    expect(all!.totals.matched).toBe(5000); // from the rollups: nothing lost
+    expect(all!.rate.reduce((n, [, c]) => n + c, 0)).toBe(5000);
+    expect(
+      all!.series['$.v'].some(([t, v]) => v === 777 && t === base + 500),
+    ).toBe(true);
+    expect(all!.coverage.exact).toBe(false);
+    // A filter needs the messages themselves: only the raw 1,000, and it says from when.
+    expect(filtered!.totals.matched).toBe(1000);
+    expect(filtered!.coverage).toEqual({
+      from: expect.any(Number),
+      exact: true,
+    });
+    expect(filtered!.coverage.from).toBeGreaterThan(base + 19_000);
+    offs.forEach(off => off());
+    await hub.close();
+  });
+
+  it('starts from the last N minutes or from a stream id by reading history once, and from now without it', async () => {
+    const key = `${RUN}:history`;
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++)
+      ids.push((await redis.xadd(key, '*', 'data', JSON.stringify({ v: i })))!);
+    await new Promise(r => setTimeout(r, 20));
+    const hub = hubFor();
+    const snaps: Record<string, Snapshot> = {};
+    const view = (name: string, start: any) =>
+      hub.subscribe(
+        key,
+        { windowMs: 300_000, fields: ['$.v'], payloads: true, start },
+        s => void (snaps[name] = s),
+      );
+    const offs = [
+      view('now', { kind: 'now' }),
+      view('minutes', { kind: 'time', at: Date.now() - 60_000 }),
+      view('minutes-too', { kind: 'time', at: Date.now() - 60_000 }),
+    ];
+    await until(
+      () =>
+        snaps.minutes?.backfill?.state === 'done' &&
+        snaps.now?.connection.state === 'live',
+      'history read',
+    );
+    expect(snaps.minutes.backfill).toEqual({ state: 'done', loaded: 300 });
+    expect(snaps['minutes-too'].backfill).toEqual({
+      state: 'done',
+      loaded: 300,
+    }); // shared: read once
+    await until(
+      () => snaps.minutes.totals.matched === 300,
+      'the history in the chart',
+    );
+    expect(snaps.minutes.latest![0].value).toEqual({ v: 299 });
+    expect(snaps.now.totals.matched).toBe(0);
+    await redis.xadd(key, '*', 'data', JSON.stringify({ v: 300 }));
+    await until(
+      () =>
+        snaps.now.totals.matched === 1 && snaps.minutes.totals.matched === 301,
+      'live after history',
+    );
+    offs.forEach(off => off());
+    await hub.close();
+
+    const fromId = hubFor();
+    let snap: Snapshot | undefined;
+    const off = fromId.subscribe(
+      key,
+      {
+        windowMs: 300_000,
+        fields: ['$.v'],
+        payloads: true,
+        start: { kind: 'id', id: ids[250] },
+      },
+      s => void (snap = s),
+    );
+    await until(() => snap?.backfill?.state === 'done', 'history from an id');
+    expect(snap!.backfill!.loaded).toBe(51); // entries 250-299 and the one added live above
+    await until(
+      () => snap!.totals.matched === 51,
+      'the chart to start at the id',
+    );
+    expect(snap!.series['$.v'][0][1]).toBe(250); // the first point: the start id's entry
+    off();
+    await fromId.close();
   });
 });

@@ -1,6 +1,14 @@
-import { getAtPath, parseJsonPath, type StreamFilter } from '@stacktalk/plugin-stream-viewer-common';
+import {
+  getAtPath,
+  parseJsonPath,
+  type BackfillProgress,
+  type ConnectionState,
+  type Snapshot,
+  type StreamFilter,
+} from '@stacktalk/plugin-stream-viewer-common';
 import { downsample, ratePerSecond, type Point } from './Downsampler';
-import type { ConnectionState, StreamMessage, StreamSource } from './types';
+import { Rollup } from './Rollup';
+import type { StartPosition, StreamMessage, StreamSource } from './types';
 
 /** What a subscriber wants to see. */
 export interface ViewOptions {
@@ -10,53 +18,187 @@ export interface ViewOptions {
   filter?: StreamFilter;
   /** Only with `streams.payload.read`: otherwise no message contents leave the backend. */
   payloads: boolean;
+  /** Default `now`: what arrives from the moment of subscribing. */
+  start?: StartPosition;
 }
 
-export interface Snapshot {
-  connection: ConnectionState;
-  at: number;
-  /** Downsampled series per field, ≤ maxPoints each. */
-  series: Record<string, Point[]>;
-  rate: Point[];
-  ratePerPartition?: Record<string, Point[]>;
-  totals: { messages: number; decodeFailures: number; matched: number };
-  /** Newest first; payloads only when allowed. */
-  latest?: Array<Omit<StreamMessage, 'decoded'> & { kind: string; value?: unknown }>;
-}
+export type {
+  BackfillProgress,
+  Snapshot,
+} from '@stacktalk/plugin-stream-viewer-common';
 
-/** A field of a JSON message; `$` of a plain-number message is the number itself. */
-function valueAt(m: StreamMessage, path: Array<string | number>): unknown {
-  if (m.decoded.kind === 'json') return getAtPath(m.decoded.value, path);
-  if (m.decoded.kind === 'number' && path.length === 0) return m.decoded.value;
-  return undefined;
-}
+/** `deliver(snapshot, encoded)`: `encoded()` is the snapshot as JSON, computed once for all viewers of the same view. */
+export type Deliver = (
+  snapshot: Snapshot,
+  encoded: () => string,
+) => boolean | void;
 
-export type Deliver = (snapshot: Snapshot) => boolean | void;
+/** Windows up to this long are drawn from 100 ms buckets, longer ones from 1 s buckets. */
+const FINE_RETENTION_MS = 5 * 60_000 + 10_000;
+
+interface Stored extends StreamMessage {
+  /** Values of the stream's charted fields, by field index; computed once at ingest. */
+  values: Array<number | undefined>;
+}
 
 interface Subscriber {
   options: ViewOptions;
   deliver: Deliver;
-  paths: Array<{ field: string; path: Array<string | number> }>;
+  /** Nothing older than this is shown (`now` and seeks). */
+  floor: number;
+  backfill?: BackfillProgress;
+  backfillId?: string;
+  filterKey: string;
 }
 
-/** Everything kept about one stream: bounded by time (longest window) and by count. */
+/**
+ * A JSON message kept as its text and parsed again only when someone looks (the latest table, a
+ * filter): 200,000 kept strings cost the garbage collector far less than 200,000 parsed objects.
+ */
+class KeptJson {
+  readonly kind = 'json' as const;
+  private parsed?: unknown;
+  constructor(readonly text: string) {}
+  get value(): unknown {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.text);
+    return this.parsed;
+  }
+}
+
+/** A field of a JSON message; `$` of a plain-number message is the number itself. */
+function numberAt(
+  m: StreamMessage,
+  path: Array<string | number>,
+): number | undefined {
+  let v: unknown;
+  if (m.decoded.kind === 'json') v = getAtPath(m.decoded.value, path);
+  else if (m.decoded.kind === 'number' && path.length === 0)
+    v = m.decoded.value;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Everything kept about one stream: the raw messages (bounded by count and by the longest
+ * window) and per-second rollups for the whole hour, so a 1-hour chart of a 20k msg/s topic
+ * needs 3,600 buckets, not 72 million messages.
+ */
 class StreamState {
-  messages: StreamMessage[] = [];
+  /** Raw messages, oldest first (by event time, approximately: live order). `head` skips evicted ones. */
+  private messages: Stored[] = [];
+  private head = 0;
+  /** Latest event time evicted because of the count limit: raw data is complete only after it. */
+  evictedUntil = 0;
+  /** Per second for the whole hour (rates, long windows), per 100 ms for the last 5 minutes (short windows). */
+  readonly seconds: Rollup;
+  readonly tenths = new Rollup(100, FINE_RETENTION_MS, false);
+  readonly fields: string[] = [];
+  private readonly paths: Array<Array<string | number>> = [];
   total = 0;
   decodeFailures = 0;
   connection: ConnectionState = { state: 'connecting', since: Date.now() };
   subscribers = new Set<Subscriber>();
   stopTimer?: NodeJS.Timeout;
-  constructor(readonly source: StreamSource, readonly maxMessages: number, readonly maxAgeMs: number) {}
+  /** The hub has every message from this time on (reader start, moved back by backfills). */
+  coveredFrom = Date.now();
+  /** When the live reader was created; earlier than `coveredFrom` once a backfill has read further back. */
+  readonly liveSince = this.coveredFrom;
+  /** Backfills run one after the other, so each sees what the previous one covered. */
+  backfillChain: Promise<unknown> = Promise.resolve();
+  readonly backfills = new Map<string, BackfillProgress>();
 
-  add(batch: StreamMessage[]) {
-    this.total += batch.length;
-    for (const m of batch) if (m.decoded.kind === 'binary') this.decodeFailures++;
-    this.messages.push(...batch);
-    const cutoff = Date.now() - this.maxAgeMs;
-    let drop = Math.max(0, this.messages.length - this.maxMessages);
-    while (drop < this.messages.length && this.messages[drop].timestamp < cutoff) drop++;
-    if (drop > 0) this.messages.splice(0, drop);
+  constructor(
+    readonly source: StreamSource,
+    readonly maxMessages: number,
+    readonly maxAgeMs: number,
+  ) {
+    this.seconds = new Rollup(1000, maxAgeMs + 60_000);
+  }
+
+  get raw(): readonly Stored[] {
+    if (this.head > 0) {
+      this.messages.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.messages;
+  }
+
+  /** Index of the first raw message at or after `t` (binary search over the nearly sorted buffer). */
+  firstAtOrAfter(t: number): number {
+    const raw = this.raw;
+    let lo = 0;
+    let hi = raw.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (raw[mid].timestamp < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Starts charting `fields` (values of buffered messages are computed now, rollups from now on). */
+  track(fields: string[]) {
+    for (const field of fields) {
+      if (this.fields.includes(field)) continue;
+      const i = this.fields.length;
+      const path = parseJsonPath(field);
+      this.fields.push(field);
+      this.paths.push(path);
+      for (let j = this.head; j < this.messages.length; j++)
+        this.messages[j].values[i] = numberAt(this.messages[j], path);
+    }
+  }
+
+  /** Live batches are appended; history from a backfill is merged in time order, without duplicates. */
+  add(batch: StreamMessage[], history = false) {
+    let known: Set<string> | undefined;
+    if (history) known = new Set(this.raw.map(m => m.id));
+    let added = 0;
+    const paths = this.paths;
+    for (const message of batch) {
+      if (known?.has(message.id)) continue;
+      const m = message as Stored;
+      const values: Array<number | undefined> = new Array(paths.length);
+      for (let i = 0; i < paths.length; i++) values[i] = numberAt(m, paths[i]);
+      m.values = values;
+      if (m.decoded.kind === 'json' && m.decoded.text !== undefined)
+        m.decoded = new KeptJson(m.decoded.text);
+      this.total++;
+      if (m.decoded.kind === 'binary') this.decodeFailures++;
+      this.seconds.add(m);
+      this.tenths.add(m);
+      this.messages.push(m);
+      added++;
+    }
+    if (history && added) {
+      const raw = this.raw as Stored[];
+      raw.sort((a, b) => a.timestamp - b.timestamp);
+    }
+    this.evict();
+    return added;
+  }
+
+  private evict() {
+    const now = Date.now();
+    const cutoff = now - this.maxAgeMs;
+    while (this.messages.length - this.head > this.maxMessages) {
+      this.evictedUntil = Math.max(
+        this.evictedUntil,
+        this.messages[this.head].timestamp,
+      );
+      this.head++;
+    }
+    while (
+      this.head < this.messages.length &&
+      this.messages[this.head].timestamp < cutoff
+    )
+      this.head++;
+    // Compact once the evicted prefix is large, so eviction stays O(1) per message.
+    if (this.head > 50_000 && this.head > this.messages.length - this.head) {
+      this.messages.splice(0, this.head);
+      this.head = 0;
+    }
+    this.seconds.sweep(now);
+    this.tenths.sweep(now);
   }
 }
 
@@ -68,24 +210,39 @@ export interface StreamHubOptions {
   maxRate?: number;
   /** Points per series per snapshot (default 1000). */
   maxPoints?: number;
-  /** Messages kept per stream (default 200,000) and their longest age (default 1 h). */
+  /** Raw messages kept per stream (default 200,000) and their longest age (default 1 h). */
   maxMessages?: number;
   maxAgeMs?: number;
+  /** Messages one backfill reads at most (default 1,000,000). */
+  maxBackfill?: number;
 }
+
+const LATEST = 50;
 
 /**
  * One upstream reader per stream, however many viewers: the first subscriber starts it, the
- * last one leaving stops it after a grace period. Each subscriber gets at most `maxRate`
- * snapshots a second, computed from the shared buffer; a subscriber that cannot take one (its
+ * last one leaving stops it after a grace period. Every tick (at most `maxRate` a second) a
+ * snapshot is computed once per distinct view (window, fields, filter, payloads, start) and
+ * encoded once, whatever the number of viewers sharing it; a viewer that cannot take one (its
  * `deliver` returns false) simply gets the next, newer snapshot: nothing queues per viewer.
  */
 export class StreamHub {
   private readonly streams = new Map<string, StreamState>();
   private timer?: NodeJS.Timeout;
   private readonly o: Required<Omit<StreamHubOptions, 'createSource'>>;
+  /** Snapshots computed (one per distinct view per tick): for tests and the benchmark. */
+  computed = 0;
 
   constructor(private readonly options: StreamHubOptions) {
-    this.o = { graceMs: 30_000, maxRate: 10, maxPoints: 1000, maxMessages: 200_000, maxAgeMs: 3_600_000, ...options };
+    this.o = {
+      graceMs: 30_000,
+      maxRate: 10,
+      maxPoints: 1000,
+      maxMessages: 200_000,
+      maxAgeMs: 3_600_000,
+      maxBackfill: 1_000_000,
+      ...options,
+    };
   }
 
   /** Upstream readers running now. */
@@ -97,15 +254,45 @@ export class StreamHub {
     let stream = this.streams.get(key);
     if (!stream) {
       const source = this.options.createSource(key);
-      const created = new StreamState(source, this.o.maxMessages, this.o.maxAgeMs);
+      const created = new StreamState(
+        source,
+        this.o.maxMessages,
+        this.o.maxAgeMs,
+      );
       stream = created;
       this.streams.set(key, created);
       source
-        .start({ onMessages: batch => created.add(batch), onState: s => (created.connection = s) })
-        .catch(error => (created.connection = { state: 'unreachable', reason: String((error as Error)?.message ?? error), since: Date.now() }));
+        .start({
+          onMessages: batch => created.add(batch),
+          onState: s => (created.connection = s),
+        })
+        .catch(
+          error =>
+            (created.connection = {
+              state: 'unreachable',
+              reason: String((error as Error)?.message ?? error),
+              since: Date.now(),
+            }),
+        );
     }
     clearTimeout(stream.stopTimer);
-    const subscriber: Subscriber = { options, deliver, paths: options.fields.map(field => ({ field, path: parseJsonPath(field) })) };
+    stream.track(options.fields);
+    const now = Date.now();
+    const start = options.start ?? { kind: 'now' };
+    let floor = now;
+    if (start.kind === 'time') floor = start.at;
+    if (start.kind === 'id') floor = Number(start.id.split('-')[0]);
+    const subscriber: Subscriber = {
+      options,
+      deliver,
+      floor,
+      filterKey: options.filter
+        ? JSON.stringify(
+            options.filter.clauses.map(c => [c.source, c.op, c.value]),
+          )
+        : '',
+    };
+    if (start.kind !== 'now') this.backfill(stream, start, subscriber);
     stream.subscribers.add(subscriber);
     this.ensureTicking();
     const owner = stream;
@@ -123,18 +310,172 @@ export class StreamHub {
     };
   }
 
+  /** Reads history once per stream and position; viewers asking for the same one share it. */
+  private backfill(
+    stream: StreamState,
+    start: Exclude<StartPosition, { kind: 'now' }>,
+    subscriber: Subscriber,
+  ) {
+    const source = stream.source;
+    if (start.kind === 'time' && start.at >= stream.coveredFrom) return; // the hub already has it
+    const id = JSON.stringify(
+      start.kind === 'time'
+        ? { kind: 'time', at: Math.floor(start.at / 10_000) }
+        : start,
+    );
+    const existing = stream.backfills.get(id);
+    subscriber.backfillId = id;
+    if (existing) {
+      subscriber.backfill = existing;
+      return;
+    }
+    const progress: BackfillProgress = { state: 'loading', loaded: 0 };
+    subscriber.backfill = progress;
+    stream.backfills.set(id, progress);
+    if (!source.backfill) {
+      Object.assign(progress, {
+        state: 'failed',
+        reason: 'this source cannot read history',
+      });
+      return;
+    }
+    let earliest = Infinity;
+    stream.backfillChain = stream.backfillChain.then(async () => {
+      // Read up to a moment the live reader already covers (a Kafka consumer starts at the end
+      // when it joins, seconds after it was created): wait until it is live. Overlap is dropped by id.
+      for (
+        let waited = 0;
+        stream.connection.state !== 'live' && waited < 30_000;
+        waited += 100
+      )
+        await new Promise(r => setTimeout(r, 100));
+      const until =
+        start.kind === 'time' && stream.coveredFrom < stream.liveSince
+          ? stream.coveredFrom
+          : Date.now();
+      if (start.kind === 'time' && start.at >= until) {
+        progress.state = 'done';
+        return;
+      }
+      try {
+        const { note } = await source.backfill!(
+          start,
+          until,
+          batch => {
+            for (const m of batch) earliest = Math.min(earliest, m.timestamp);
+            progress.loaded += stream.add(batch, true);
+          },
+          this.o.maxBackfill,
+        );
+        if (progress.loaded >= this.o.maxBackfill)
+          progress.reason = `stopped after ${this.o.maxBackfill.toLocaleString(
+            'en',
+          )} messages`;
+        else if (note) progress.reason = note;
+        progress.state = 'done';
+        // A time seek, or a Redis id, read everything from its start: the hub now covers it.
+        if (start.kind === 'time' && progress.loaded < this.o.maxBackfill)
+          stream.coveredFrom = Math.min(stream.coveredFrom, start.at);
+        if (Number.isFinite(earliest)) {
+          if (start.kind === 'id')
+            stream.coveredFrom = Math.min(stream.coveredFrom, earliest);
+          if (start.kind === 'offset') {
+            for (const s of stream.subscribers)
+              if (s.backfill === progress)
+                s.floor = Math.min(s.floor, earliest);
+          }
+        }
+      } catch (error) {
+        Object.assign(progress, {
+          state: 'failed',
+          reason: (error as Error).message,
+        });
+        stream.backfills.delete(id); // the next viewer may try again
+      }
+    });
+  }
+
+  /**
+   * One snapshot of the last `windowMs` of a stream, history included, for figures outside the
+   * live view (a report): subscribes from `windowMs` ago, waits until the history is read and
+   * the reader has connected (or `timeoutMs`), and leaves.
+   */
+  sample(
+    key: string,
+    options: { windowMs: number; fields: string[] },
+    timeoutMs = 20_000,
+  ): Promise<Snapshot | undefined> {
+    return new Promise(resolve => {
+      let last: Snapshot | undefined;
+      let done = false;
+      let timer: NodeJS.Timeout | undefined = undefined;
+      let off: (() => void) | undefined = undefined;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        off?.();
+        resolve(last);
+      };
+      off = this.subscribe(
+        key,
+        {
+          ...options,
+          payloads: false,
+          start: { kind: 'time', at: Date.now() - options.windowMs },
+        },
+        s => {
+          last = s;
+          if (
+            s.connection.state !== 'connecting' &&
+            s.backfill?.state !== 'loading'
+          )
+            finish();
+        },
+      );
+      timer = setTimeout(finish, timeoutMs);
+    });
+  }
+
   private ensureTicking() {
     if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), Math.round(1000 / this.o.maxRate));
+    this.timer = setInterval(
+      () => this.tick(),
+      Math.round(1000 / this.o.maxRate),
+    );
     this.timer.unref?.();
   }
 
   private tick() {
     const now = Date.now();
     for (const stream of this.streams.values()) {
+      const views = new Map<
+        string,
+        { snapshot: Snapshot; encoded: () => string }
+      >();
       for (const s of stream.subscribers) {
+        const { windowMs, fields, payloads } = s.options;
+        const floor = s.floor > now - windowMs ? s.floor : 0;
+        const signature = JSON.stringify([
+          windowMs,
+          fields,
+          s.filterKey,
+          payloads,
+          floor,
+          s.backfillId ?? '',
+        ]);
+        let view = views.get(signature);
+        if (!view) {
+          const snapshot = this.snapshot(stream, s, now);
+          let json: string | undefined;
+          view = {
+            snapshot,
+            encoded: () => (json ??= JSON.stringify(snapshot)),
+          };
+          views.set(signature, view);
+        }
         try {
-          s.deliver(this.snapshot(stream, s, now));
+          s.deliver(view.snapshot, view.encoded);
         } catch {
           // a broken subscriber must not stop the others; its connection closes it
         }
@@ -146,33 +487,155 @@ export class StreamHub {
     }
   }
 
-  snapshot(stream: StreamState, s: Subscriber, now: number): Snapshot {
-    const from = now - s.options.windowMs;
-    const inWindow = stream.messages.filter(m => m.timestamp >= from);
-    const matched = s.options.filter ? inWindow.filter(m => m.decoded.kind === 'json' && s.options.filter!.test(m.decoded.value)) : inWindow;
+  private snapshot(stream: StreamState, s: Subscriber, now: number): Snapshot {
+    this.computed++;
+    const { windowMs, fields, filter, payloads } = s.options;
+    const from = Math.max(now - windowMs, s.floor);
+    const lastSecond = Math.floor(now / 1000) - 1; // the current second is not complete yet
+    const fieldIndex = fields.map(f => stream.fields.indexOf(f));
+    const raw = stream.raw;
     const series: Record<string, Point[]> = {};
-    for (const { field, path } of s.paths) {
-      const points: Point[] = [];
-      for (const m of matched) {
-        const v = valueAt(m, path);
-        if (typeof v === 'number' && Number.isFinite(v)) points.push([m.timestamp, v]);
+    let rate: Point[];
+    let ratePerPartition: Record<string, Point[]> | undefined;
+    let matched: number;
+    let coverage: Snapshot['coverage'];
+    let latest: readonly Stored[];
+
+    if (!filter) {
+      // Raw points while they are few and complete; beyond that, min / max per bucket (100 ms for
+      // windows up to 5 minutes, else 1 s): the cost follows the window, not the message rate.
+      const rawFrom =
+        stream.evictedUntil >= from ? stream.evictedUntil + 1 : from;
+      const first = stream.firstAtOrAfter(from);
+      const useRaw =
+        rawFrom <= from && raw.length - first <= 2 * this.o.maxPoints;
+      const level =
+        windowMs <= FINE_RETENTION_MS - 10_000 ? stream.tenths : stream.seconds;
+      fields.forEach((f, k) => {
+        let points: Point[];
+        if (useRaw) {
+          points = [];
+          for (let j = first; j < raw.length; j++) {
+            const v = raw[j].values[fieldIndex[k]];
+            if (v !== undefined) points.push([raw[j].timestamp, v]);
+          }
+        } else {
+          points = level.minMax(from, now + 1, fieldIndex[k]);
+        }
+        series[f] = downsample(points, this.o.maxPoints);
+      });
+      // Rates always from the rollups: complete even where raw messages were evicted.
+      rate = [];
+      const perPartition = new Map<number, Point[]>();
+      // Whole seconds only: the second `from` falls in also holds messages before it.
+      const firstSecond = Math.ceil(from / 1000);
+      matched = 0;
+      for (let second = firstSecond; second <= lastSecond + 1; second++) {
+        const b = stream.seconds.at(second);
+        matched += b?.count ?? 0;
+        if (second > lastSecond) break;
+        rate.push([second * 1000, b?.count ?? 0]);
+        b?.partitions?.forEach((_, p) => {
+          if (!perPartition.has(p)) perPartition.set(p, []);
+        });
       }
-      series[field] = downsample(points, this.o.maxPoints);
+      // Where the raw buffer holds the whole window, count exactly.
+      if (rawFrom <= from) matched = raw.length - first;
+      if (perPartition.size) {
+        for (const [p, pts] of perPartition) {
+          for (let second = firstSecond; second <= lastSecond; second++)
+            pts.push([
+              second * 1000,
+              stream.seconds.at(second)?.partitions?.get(p) ?? 0,
+            ]);
+        }
+        ratePerPartition = Object.fromEntries(
+          [...perPartition]
+            .sort((a, b) => a[0] - b[0])
+            .map(([p, pts]) => [String(p), downsample(pts, this.o.maxPoints)]),
+        );
+      }
+      rate = downsample(rate, this.o.maxPoints);
+      coverage = {
+        from: Math.max(from, stream.coveredFrom),
+        exact: rawFrom <= from,
+      };
+      latest = payloads ? raw.slice(Math.max(first, raw.length - LATEST)) : [];
+    } else {
+      // A filter needs each message's contents: raw messages only.
+      const rawFrom = Math.max(from, stream.evictedUntil + 1);
+      const hits: Stored[] = [];
+      for (let j = stream.firstAtOrAfter(rawFrom); j < raw.length; j++) {
+        const m = raw[j];
+        if (m.decoded.kind === 'json' && filter.test(m.decoded.value))
+          hits.push(m);
+      }
+      fields.forEach((f, k) => {
+        const points: Point[] = [];
+        for (const m of hits) {
+          const v = m.values[fieldIndex[k]];
+          if (v !== undefined) points.push([m.timestamp, v]);
+        }
+        series[f] = downsample(points, this.o.maxPoints);
+      });
+      const completeTo = (lastSecond + 1) * 1000 - 1;
+      rate = downsample(
+        ratePerSecond(
+          hits.map(m => m.timestamp),
+          rawFrom,
+          completeTo,
+        ),
+        this.o.maxPoints,
+      );
+      if (hits.some(m => m.partition !== undefined)) {
+        const byPartition = new Map<number, number[]>();
+        for (const m of hits)
+          if (m.partition !== undefined)
+            (
+              byPartition.get(m.partition) ??
+              byPartition.set(m.partition, []).get(m.partition)!
+            ).push(m.timestamp);
+        ratePerPartition = Object.fromEntries(
+          [...byPartition]
+            .sort((a, b) => a[0] - b[0])
+            .map(([p, ts]) => [
+              String(p),
+              downsample(
+                ratePerSecond(ts, rawFrom, completeTo),
+                this.o.maxPoints,
+              ),
+            ]),
+        );
+      }
+      matched = hits.length;
+      coverage = { from: Math.max(rawFrom, stream.coveredFrom), exact: true };
+      latest = payloads ? hits.slice(-LATEST) : [];
     }
-    const partitions = new Set(matched.filter(m => m.partition !== undefined).map(m => m.partition!));
-    const ratePerPartition = partitions.size
-      ? Object.fromEntries([...partitions].map(p => [String(p), downsample(ratePerSecond(matched.filter(m => m.partition === p).map(m => m.timestamp), from, now), this.o.maxPoints)]))
-      : undefined;
+
     return {
       connection: stream.connection,
       at: now,
       series,
-      rate: downsample(ratePerSecond(matched.map(m => m.timestamp), from, now), this.o.maxPoints),
+      rate,
       ...(ratePerPartition ? { ratePerPartition } : {}),
-      totals: { messages: stream.total, decodeFailures: stream.decodeFailures, matched: matched.length },
-      ...(s.options.payloads
-        ? { latest: matched.slice(-50).reverse().map(({ decoded, ...m }) => ({ ...m, kind: decoded.kind, value: decoded.value })) }
+      totals: {
+        messages: stream.total,
+        decodeFailures: stream.decodeFailures,
+        matched,
+      },
+      ...(payloads
+        ? {
+            latest: [...latest]
+              .reverse()
+              .map(({ decoded, values: _values, ...m }) => ({
+                ...m,
+                kind: decoded.kind,
+                value: decoded.value,
+              })),
+          }
         : {}),
+      coverage,
+      ...(s.backfill ? { backfill: { ...s.backfill } } : {}),
     };
   }
 

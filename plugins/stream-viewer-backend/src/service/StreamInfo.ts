@@ -1,21 +1,10 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import type {
+  KafkaTopicInfo,
+  RedisStreamInfo,
+} from '@stacktalk/plugin-stream-viewer-common';
 import type { KafkaCluster, RedisInstance } from './StreamCatalog';
-
-export interface KafkaTopicInfo {
-  transport: 'kafka';
-  partitions: Array<{ partition: number; low: string; high: string }>;
-  /** The services' consumer groups reading the topic (the viewer's own are left out). */
-  groups: Array<{ groupId: string; lag: number; partitions: Array<{ partition: number; committed: string; lag: number }> }>;
-}
-
-export interface RedisStreamInfo {
-  transport: 'redis';
-  length: number;
-  firstId?: string;
-  lastId?: string;
-  groups: Array<{ name: string; consumers: number; pending: number; lastDeliveredId: string; lag?: number }>;
-}
 
 const VIEWER_GROUP = /^stacktalk-stream-viewer-/;
 
@@ -24,8 +13,19 @@ const VIEWER_GROUP = /^stacktalk-stream-viewer-/;
  * listed by the broker (ListGroups); `knownGroups` (the resource's annotation) are added, and
  * used alone where the broker cannot list groups (librdkafka's mock cluster).
  */
-export async function kafkaTopicInfo(cluster: KafkaCluster, topic: string, knownGroups: string[] = []): Promise<KafkaTopicInfo> {
-  const kafka = new Kafka({ clientId: 'stacktalk-stream-viewer-info', brokers: cluster.brokers, ssl: cluster.ssl, sasl: cluster.sasl as any, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+export async function kafkaTopicInfo(
+  cluster: KafkaCluster,
+  topic: string,
+  knownGroups: string[] = [],
+): Promise<KafkaTopicInfo> {
+  const kafka = new Kafka({
+    clientId: 'stacktalk-stream-viewer-info',
+    brokers: cluster.brokers,
+    ssl: cluster.ssl,
+    sasl: cluster.sasl as any,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -36,16 +36,32 @@ export async function kafkaTopicInfo(cluster: KafkaCluster, topic: string, known
       () => [] as string[],
     );
     const result: KafkaTopicInfo['groups'] = [];
-    for (const groupId of [...new Set([...listed, ...knownGroups])].filter(g => !VIEWER_GROUP.test(g))) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (const groupId of [...new Set([...listed, ...knownGroups])].filter(
+      g => !VIEWER_GROUP.test(g),
+    )) {
+      const [committed] = await admin.fetchOffsets({
+        groupId,
+        topics: [topic],
+      });
       const partitions = (committed?.partitions ?? [])
         .filter(p => Number(p.offset) >= 0)
-        .map(p => ({ partition: p.partition, committed: p.offset, lag: Math.max(0, (high.get(p.partition) ?? 0) - Number(p.offset)) }));
-      if (partitions.length) result.push({ groupId, lag: partitions.reduce((n, p) => n + p.lag, 0), partitions });
+        .map(p => ({
+          partition: p.partition,
+          committed: p.offset,
+          lag: Math.max(0, (high.get(p.partition) ?? 0) - Number(p.offset)),
+        }));
+      if (partitions.length)
+        result.push({
+          groupId,
+          lag: partitions.reduce((n, p) => n + p.lag, 0),
+          partitions,
+        });
     }
     return {
       transport: 'kafka',
-      partitions: offsets.map(o => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition),
+      partitions: offsets
+        .map(o => ({ partition: o.partition, low: o.low, high: o.high }))
+        .sort((a, b) => a.partition - b.partition),
       groups: result,
     };
   } finally {
@@ -55,18 +71,31 @@ export async function kafkaTopicInfo(cluster: KafkaCluster, topic: string, known
 
 function pairs(flat: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    out[String(flat[i])] = flat[i + 1];
   return out;
 }
 
 /** XINFO STREAM and XINFO GROUPS of a key. */
-export async function redisStreamInfo(instance: RedisInstance, key: string): Promise<RedisStreamInfo> {
-  const redis = new Redis(instance.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: 'stacktalk-stream-viewer-info' });
+export async function redisStreamInfo(
+  instance: RedisInstance,
+  key: string,
+): Promise<RedisStreamInfo> {
+  const redis = new Redis(instance.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectionName: 'stacktalk-stream-viewer-info',
+  });
   await redis.connect();
   try {
-    const stream = pairs((await redis.call('XINFO', 'STREAM', key)) as unknown[]);
-    const groups = ((await redis.call('XINFO', 'GROUPS', key)) as unknown[][]).map(g => pairs(g));
-    const entryId = (e: unknown) => (Array.isArray(e) ? String(e[0]) : undefined);
+    const stream = pairs(
+      (await redis.call('XINFO', 'STREAM', key)) as unknown[],
+    );
+    const groups = (
+      (await redis.call('XINFO', 'GROUPS', key)) as unknown[][]
+    ).map(g => pairs(g));
+    const entryId = (e: unknown) =>
+      Array.isArray(e) ? String(e[0]) : undefined;
     return {
       transport: 'redis',
       length: Number(stream.length),
@@ -77,7 +106,9 @@ export async function redisStreamInfo(instance: RedisInstance, key: string): Pro
         consumers: Number(g.consumers),
         pending: Number(g.pending),
         lastDeliveredId: String(g['last-delivered-id']),
-        ...(g.lag !== undefined && g.lag !== null ? { lag: Number(g.lag) } : {}),
+        ...(g.lag !== undefined && g.lag !== null
+          ? { lag: Number(g.lag) }
+          : {}),
       })),
     };
   } finally {

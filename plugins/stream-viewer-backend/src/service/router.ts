@@ -1,5 +1,13 @@
-import type { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -11,9 +19,15 @@ import {
 } from '@stacktalk/plugin-stream-viewer-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { describeStream, type KafkaCluster, type RedisInstance, type StreamDescriptor } from './StreamCatalog';
+import {
+  describeStream,
+  type KafkaCluster,
+  type RedisInstance,
+  type StreamDescriptor,
+} from './StreamCatalog';
 import type { StreamHub } from './StreamHub';
 import { kafkaTopicInfo, redisStreamInfo } from './StreamInfo';
+import { parseStartPosition } from './types';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -25,55 +39,125 @@ export interface RouterOptions {
 
 const WINDOWS = [60_000, 300_000, 900_000, 3_600_000];
 
+/** The hub's key of a stream; plugin.ts creates the source from it. */
+const streamKey = (stream: StreamDescriptor) =>
+  JSON.stringify({
+    transport: stream.transport,
+    server: stream.server,
+    name: stream.name,
+    timestampField: stream.timestampField,
+  });
+
 /** HTTP → stream hub. Every route authenticates; charts need `streams.metrics.read`, payloads `streams.payload.read`. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, catalog, hub, servers } = options;
   const router = Router();
 
-  async function allowed(credentials: BackstageCredentials) {
-    const [metrics, payload] = await permissions.authorize([{ permission: streamsMetricsReadPermission }, { permission: streamsPayloadReadPermission }], { credentials });
-    return { metrics: metrics.result === AuthorizeResult.ALLOW, payload: payload.result === AuthorizeResult.ALLOW };
+  async function mayReadMetrics(credentials: BackstageCredentials) {
+    const [metrics] = await permissions.authorize(
+      [{ permission: streamsMetricsReadPermission }],
+      { credentials },
+    );
+    if (metrics.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        'You may not view streams (streams.metrics.read)',
+      );
   }
 
-  async function entity(ref: string, credentials: BackstageCredentials): Promise<Entity> {
+  /** Payloads are conditioned on the stream's catalog Resource (by default: its owners). */
+  async function mayReadPayloads(
+    streamRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    if (streamRefs.length === 0) return [];
+    const decisions = await permissions.authorize(
+      streamRefs.map(resourceRef => ({
+        permission: streamsPayloadReadPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  async function entity(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     let canonical: string;
     try {
       canonical = stringifyEntityRef(parseEntityRef(ref));
     } catch (e) {
-      throw new InputError(`"${ref.slice(0, 100)}" is not an entity ref: ${(e as Error).message}`);
+      throw new InputError(
+        `"${ref.slice(0, 100)}" is not an entity ref: ${(e as Error).message}`,
+      );
     }
     const found = await catalog.getEntityByRef(canonical, { credentials });
-    if (!found) throw new NotFoundError(`No entity ${canonical} in the catalog`);
+    if (!found)
+      throw new NotFoundError(`No entity ${canonical} in the catalog`);
     return found;
   }
 
   /** The entity's own stream (a Resource), or those of the resources it depends on. */
-  async function streamsOf(e: Entity, credentials: BackstageCredentials): Promise<StreamDescriptor[]> {
+  async function streamsOf(
+    e: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<StreamDescriptor[]> {
     const own = describeStream(e, servers);
     if (own) return [own];
-    const deps = (e.relations ?? []).filter(r => r.type === 'dependsOn' && r.targetRef.startsWith('resource:')).map(r => r.targetRef);
-    const found = await Promise.all(deps.map(ref => catalog.getEntityByRef(ref, { credentials })));
-    return found.flatMap(d => (d ? [describeStream(d, servers)].filter((s): s is StreamDescriptor => !!s) : []));
+    const deps = (e.relations ?? [])
+      .filter(
+        r => r.type === 'dependsOn' && r.targetRef.startsWith('resource:'),
+      )
+      .map(r => r.targetRef);
+    const found = await Promise.all(
+      deps.map(ref => catalog.getEntityByRef(ref, { credentials })),
+    );
+    return found.flatMap(d =>
+      d
+        ? [describeStream(d, servers)].filter((s): s is StreamDescriptor => !!s)
+        : [],
+    );
   }
 
   router.get('/streams', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const access = await allowed(credentials);
-    if (!access.metrics) throw new NotAllowedError('You may not view streams (streams.metrics.read)');
+    await mayReadMetrics(credentials);
     const e = await entity(String(req.query.entityRef ?? ''), credentials);
+    const streams = await streamsOf(e, credentials);
+    const payload = await mayReadPayloads(
+      streams.map(st => st.entityRef),
+      credentials,
+    );
     res.json({
-      streams: await streamsOf(e, credentials),
-      access,
-      configured: { kafka: servers.kafka.map(k => k.name), redis: servers.redis.map(r => r.name) },
+      streams: streams.map((st, i) => ({ ...st, payload: payload[i] })),
+      access: { metrics: true },
+      configured: {
+        kafka: servers.kafka.map(k => k.name),
+        redis: servers.redis.map(r => r.name),
+      },
     });
   });
 
   /** The configured stream a Resource describes; 404 naming what is missing otherwise. */
   function configuredStream(e: Entity): StreamDescriptor {
     const stream = describeStream(e, servers);
-    if (!stream) throw new NotFoundError(`${stringifyEntityRef(e)} names no Kafka topic or Redis stream (stacktalk.io/* annotations)`);
+    if (!stream)
+      throw new NotFoundError(
+        `${stringifyEntityRef(
+          e,
+        )} names no Kafka topic or Redis stream (stacktalk.io/* annotations)`,
+      );
     if (!stream.configured) {
-      throw new NotFoundError(`Unknown ${stream.transport === 'kafka' ? 'Kafka cluster' : 'Redis instance'} "${stream.server}": add it to streamViewer.${stream.transport === 'kafka' ? 'kafka.clusters' : 'redis.instances'} in app-config.yaml`);
+      throw new NotFoundError(
+        `Unknown ${
+          stream.transport === 'kafka' ? 'Kafka cluster' : 'Redis instance'
+        } "${stream.server}": add it to streamViewer.${
+          stream.transport === 'kafka' ? 'kafka.clusters' : 'redis.instances'
+        } in app-config.yaml`,
+      );
     }
     return stream;
   }
@@ -81,49 +165,160 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // Partitions and consumer-group lag (Kafka) or length, groups and pending (Redis XINFO).
   router.get('/streams/info', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    if (!(await allowed(credentials)).metrics) throw new NotAllowedError('You may not view streams (streams.metrics.read)');
-    const stream = configuredStream(await entity(String(req.query.entityRef ?? ''), credentials));
+    await mayReadMetrics(credentials);
+    const stream = configuredStream(
+      await entity(String(req.query.entityRef ?? ''), credentials),
+    );
     try {
       res.json(
         stream.transport === 'kafka'
-          ? await kafkaTopicInfo(servers.kafka.find(k => k.name === stream.server)!, stream.name, stream.consumerGroups)
-          : await redisStreamInfo(servers.redis.find(r => r.name === stream.server)!, stream.name),
+          ? await kafkaTopicInfo(
+              servers.kafka.find(k => k.name === stream.server)!,
+              stream.name,
+              stream.consumerGroups,
+            )
+          : await redisStreamInfo(
+              servers.redis.find(r => r.name === stream.server)!,
+              stream.name,
+            ),
       );
     } catch (error) {
       const message = (error as Error).message;
-      if (/no such key/i.test(message)) throw new NotFoundError(`Redis stream "${stream.name}" does not exist on ${stream.server}`);
-      if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(message)) throw new NotFoundError(`Kafka topic "${stream.name}" does not exist on ${stream.server}`);
-      res.status(503).json({ error: { name: 'ServiceUnavailableError', message: `${stream.server} is unreachable: ${message}` } });
+      if (/no such key/i.test(message))
+        throw new NotFoundError(
+          `Redis stream "${stream.name}" does not exist on ${stream.server}`,
+        );
+      if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(message))
+        throw new NotFoundError(
+          `Kafka topic "${stream.name}" does not exist on ${stream.server}`,
+        );
+      res.status(503).json({
+        error: {
+          name: 'ServiceUnavailableError',
+          message: `${stream.server} is unreachable: ${message}`,
+        },
+      });
     }
+  });
+
+  // The last 5 minutes of each stream of an entity, as numbers: for reports (service principals) and users.
+  router.get('/streams/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await mayReadMetrics(credentials);
+    const e = await entity(String(req.query.entityRef ?? ''), credentials);
+    const windowMs = 300_000;
+    const streams = (await streamsOf(e, credentials)).filter(
+      st => st.configured,
+    );
+    const summaries = await Promise.all(
+      streams.map(async stream => {
+        const snapshot = await hub.sample(
+          streamKey(stream),
+          { windowMs, fields: stream.fields },
+          15_000,
+        );
+        const counts = snapshot?.rate.map(([, n]) => n) ?? [];
+        return {
+          stream,
+          connection: snapshot?.connection ?? {
+            state: 'unreachable',
+            reason: 'no answer within 15 s',
+            since: Date.now(),
+          },
+          windowMs,
+          messages: snapshot?.totals.matched ?? 0,
+          perSecond: {
+            mean: counts.length
+              ? counts.reduce((a, b) => a + b, 0) / counts.length
+              : 0,
+            peak: counts.length ? Math.max(...counts) : 0,
+          },
+          rate: snapshot?.rate ?? [],
+          fields: Object.fromEntries(
+            Object.entries(snapshot?.series ?? {}).map(([field, points]) => {
+              const values = points.map(([, v]) => v);
+              return [
+                field,
+                values.length
+                  ? {
+                      min: Math.min(...values),
+                      max: Math.max(...values),
+                      last: values[values.length - 1],
+                    }
+                  : null,
+              ];
+            }),
+          ),
+          decodeFailures: snapshot?.totals.decodeFailures ?? 0,
+        };
+      }),
+    );
+    res.json({ entityRef: stringifyEntityRef(e), streams: summaries });
   });
 
   // Server-sent events: a snapshot at most 10 times a second. Sent with fetch (the browser's
   // EventSource cannot carry the Authorization header).
   router.get('/streams/live', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const access = await allowed(credentials);
-    if (!access.metrics) throw new NotAllowedError('You may not view streams (streams.metrics.read)');
-    const stream = configuredStream(await entity(String(req.query.entityRef ?? ''), credentials));
+    await mayReadMetrics(credentials);
+    const stream = configuredStream(
+      await entity(String(req.query.entityRef ?? ''), credentials),
+    );
     const windowMs = Number(req.query.window ?? 300_000);
-    if (!WINDOWS.includes(windowMs)) throw new InputError(`window must be one of ${WINDOWS.join(', ')} (milliseconds)`);
+    if (!WINDOWS.includes(windowMs))
+      throw new InputError(
+        `window must be one of ${WINDOWS.join(', ')} (milliseconds)`,
+      );
     let filter;
     if (typeof req.query.filter === 'string' && req.query.filter.trim()) {
       try {
         filter = parseFilter(req.query.filter);
       } catch (error) {
-        if (error instanceof FilterSyntaxError) throw new InputError(`Malformed filter: ${error.message}`);
+        if (error instanceof FilterSyntaxError)
+          throw new InputError(`Malformed filter: ${error.message}`);
         throw error;
       }
     }
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    res.write(`event: stream\ndata: ${JSON.stringify(stream)}\n\n`);
-    const key = JSON.stringify({ transport: stream.transport, server: stream.server, name: stream.name, timestampField: stream.timestampField });
-    const unsubscribe = hub.subscribe(key, { windowMs, fields: stream.fields, filter, payloads: access.payload }, snapshot => {
-      // A browser that has not read the last one gets nothing queued: it gets the next snapshot.
-      if (res.writableNeedDrain) return false;
-      return res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    let start;
+    try {
+      start = parseStartPosition(
+        typeof req.query.start === 'string' ? req.query.start : undefined,
+        stream.transport,
+      );
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+    const [payloads] = await mayReadPayloads([stream.entityRef], credentials);
+    // no-transform: the compression middleware would otherwise hold small snapshots back.
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
     });
-    req.on('close', unsubscribe);
+    res.write(
+      `event: stream\ndata: ${JSON.stringify({
+        ...stream,
+        payload: payloads,
+      })}\n\n`,
+    );
+    const unsubscribe = hub.subscribe(
+      streamKey(stream),
+      { windowMs, fields: stream.fields, filter, payloads, start },
+      (_snapshot, encoded) => {
+        // A browser that has not read the last one gets nothing queued: it gets the next snapshot.
+        if (res.writableNeedDrain) return false;
+        return res.write(`event: snapshot\ndata: ${encoded()}\n\n`);
+      },
+    );
+    // Proxies close idle connections; a comment line every 15 s keeps a quiet stream open.
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
   });
 
   return router;

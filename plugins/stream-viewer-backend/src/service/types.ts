@@ -1,13 +1,12 @@
-import type { Decoded } from '@stacktalk/plugin-stream-viewer-common';
+import type {
+  ConnectionState,
+  Decoded,
+} from '@stacktalk/plugin-stream-viewer-common';
 
-export type ConnectionStateName = 'connecting' | 'live' | 'reconnecting' | 'unreachable';
-
-export interface ConnectionState {
-  state: ConnectionStateName;
-  /** Why it is reconnecting / unreachable (the client library's error). */
-  reason?: string;
-  since: number;
-}
+export type {
+  ConnectionState,
+  ConnectionStateName,
+} from '@stacktalk/plugin-stream-viewer-common';
 
 /** One message as read from Kafka or a Redis Stream, decoded. */
 export interface StreamMessage {
@@ -21,8 +20,79 @@ export interface StreamMessage {
   size: number;
 }
 
+/**
+ * Where a viewer starts: `now` (what arrives from the moment it subscribes), the last N minutes
+ * (a timestamp seek), a Kafka offset (one partition or all) or a Redis stream entry id.
+ */
+export type StartPosition =
+  | { kind: 'now' }
+  | { kind: 'time'; at: number }
+  | { kind: 'offset'; partition?: number; offset: string }
+  | { kind: 'id'; id: string };
+
+export interface SourceHandlers {
+  onMessages(messages: StreamMessage[]): void;
+  onState(state: ConnectionState): void;
+}
+
 /** The one upstream reader of a stream; started by the hub for the first viewer. */
 export interface StreamSource {
-  start(handlers: { onMessages(messages: StreamMessage[]): void; onState(state: ConnectionState): void }): Promise<void>;
+  start(handlers: SourceHandlers): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Reads history from `from` up to the moment the live reader started (`until`, epoch ms),
+   * on a connection of its own, handing over batches as it goes; resolves with a note when the
+   * server could only approximate the seek. At most `limit` messages.
+   */
+  backfill?(
+    from: Exclude<StartPosition, { kind: 'now' }>,
+    until: number,
+    onMessages: (m: StreamMessage[]) => void,
+    limit: number,
+  ): Promise<{ note?: string }>;
+}
+
+/** Parses the `start` query parameter; throws an Error saying why for anything else. */
+export function parseStartPosition(
+  text: string | undefined,
+  transport: 'kafka' | 'redis',
+  now = Date.now(),
+): StartPosition {
+  const spec = (text ?? '').trim();
+  if (spec === '' || spec === 'now') return { kind: 'now' };
+  let m = /^minutes:(\d{1,2})$/.exec(spec);
+  if (m) {
+    const minutes = Number(m[1]);
+    if (minutes < 1 || minutes > 60)
+      throw new Error(
+        `start=minutes:N takes N from 1 to 60 (the hub keeps one hour), not ${minutes}`,
+      );
+    return { kind: 'time', at: now - minutes * 60_000 };
+  }
+  m = /^offset:(?:(\d{1,6}):)?(\d{1,19})$/.exec(spec);
+  if (m) {
+    if (transport !== 'kafka')
+      throw new Error(
+        'start=offset:… is for Kafka topics; a Redis stream starts at id:<entry id>',
+      );
+    return {
+      kind: 'offset',
+      ...(m[1] !== undefined ? { partition: Number(m[1]) } : {}),
+      offset: m[2],
+    };
+  }
+  m = /^id:(\d{1,15})(?:-(\d{1,19}))?$/.exec(spec);
+  if (m) {
+    if (transport !== 'redis')
+      throw new Error(
+        'start=id:… is for Redis streams; a Kafka topic starts at offset:<partition>:<offset>',
+      );
+    return { kind: 'id', id: `${m[1]}-${m[2] ?? '0'}` };
+  }
+  throw new Error(
+    `start must be now, minutes:N (1-60), offset:<partition>:<offset> or offset:<offset> (Kafka), or id:<ms>-<seq> (Redis); got "${spec.slice(
+      0,
+      60,
+    )}"`,
+  );
 }
