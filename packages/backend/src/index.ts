@@ -45,5 +45,7 @@ backend.add(import('@stacktalk/plugin-reports-backend'));
 backend.add(import('@stacktalk/plugin-secrets-backend'));
 // The secrets plugin's section in reports (counts and missing names, never values).
 backend.add(import('@stacktalk/plugin-secrets-backend/reports'));
+// The stream viewer's section in reports (message rates of the entity's topics and streams).
+backend.add(import('@stacktalk/plugin-stream-viewer-backend/reports'));
 
 backend.start();

@@ -1,7 +1,12 @@
 /** Sections other backend plugins add to StackTalk reports (service overview, system report). */
-import { createExtensionPoint, type BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  createExtensionPoint,
+  type BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { ReactElement } from 'react';
+
+export { lineChart } from './charts';
 
 /** What a section gets to build its part of a report. */
 export interface ReportSectionContext {
@@ -31,6 +36,7 @@ export interface ReportsSectionsExtensionPoint {
 }
 
 /** Other backend plugins (as modules of `reports`) register report sections here. */
-export const reportsSectionsExtensionPoint = createExtensionPoint<ReportsSectionsExtensionPoint>({
-  id: 'reports.sections',
-});
+export const reportsSectionsExtensionPoint =
+  createExtensionPoint<ReportsSectionsExtensionPoint>({
+    id: 'reports.sections',
+  });

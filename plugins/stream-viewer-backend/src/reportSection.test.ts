@@ -1,0 +1,55 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { streamRatesSection, type StreamSummary } from './reportSection';
+
+const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+const summary = (state: string, reason?: string): StreamSummary => ({
+  stream: {
+    entityRef: 'resource:default/api-latency',
+    title: 'API latency',
+    transport: 'kafka',
+    server: 'stacktalk-main',
+    name: 'stacktalk.metrics.api-latency',
+  },
+  connection: { state, reason },
+  windowMs: 300_000,
+  messages: 6000,
+  perSecond: { mean: 20, peak: 41 },
+  rate: Array.from(
+    { length: 300 },
+    (_, i) => [now - 300_000 + i * 1000, 20 + (i % 7)] as [number, number],
+  ),
+  fields: { '$.latency_ms': { min: 3, max: 912, last: 41 }, '$.rps': null },
+  decodeFailures: 2,
+});
+
+describe('the Stream rates report section', () => {
+  it('shows rates, field ranges and a rate chart as static SVG', () => {
+    const html = renderToStaticMarkup(streamRatesSection([summary('live')])!);
+    expect(html).toContain(
+      'API latency — Kafka topic stacktalk.metrics.api-latency on stacktalk-main',
+    );
+    expect(html).toContain('style="break-inside:avoid"'); // heading, figures and chart on one page
+    expect(html).toContain(
+      '<td>6,000</td><td>20</td><td>41</td><td>3 – 912 (41)</td><td>no numeric values</td>',
+    );
+    expect(html).toMatch(
+      /<svg[^>]*aria-label="API latency messages per second"/,
+    );
+    expect(html).toContain('11:55:00 UTC');
+    expect(html).toContain('2 messages could not be decoded.');
+    expect(html).not.toContain('<script');
+  });
+
+  it('says when a stream was unreachable, and is left out for an entity without streams', () => {
+    const html = renderToStaticMarkup(
+      streamRatesSection([
+        summary('reconnecting', 'connect ECONNREFUSED 127.0.0.1:19092'),
+      ])!,
+    );
+    expect(html).toContain(
+      'Not reachable when the report was made: connect ECONNREFUSED 127.0.0.1:19092.',
+    );
+    expect(html).not.toContain('<svg');
+    expect(streamRatesSection([])).toBeUndefined();
+  });
+});
