@@ -1,0 +1,166 @@
+import { memo, useMemo } from 'react';
+import { Paper, Typography, makeStyles } from '@material-ui/core';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { Point } from '../api/types';
+
+const PALETTE = [
+  '#1f8f7f',
+  '#3f6fd8',
+  '#d8823f',
+  '#9b4fd1',
+  '#d84f6f',
+  '#4fa3d1',
+  '#7a9b2f',
+  '#c9a227',
+];
+
+const useStyles = makeStyles(theme => ({
+  card: { padding: theme.spacing(1.5, 2, 1), height: '100%' },
+  head: {
+    display: 'flex',
+    alignItems: 'baseline',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
+  title: { fontFamily: 'monospace', fontSize: '0.95rem', fontWeight: 600 },
+  empty: {
+    height: 180,
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    color: theme.palette.text.secondary,
+  },
+}));
+
+export const formatTime = (t: number) =>
+  new Date(t).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+const compact = new Intl.NumberFormat('en', {
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+const formatValue = (v: number) =>
+  Math.abs(v) >= 10_000 ? compact.format(v) : String(Math.round(v * 100) / 100);
+
+export interface TimeChartProps {
+  title: string;
+  /** Shown right of the title: the latest value, a unit... */
+  note?: string;
+  lines: Array<{ name: string; points: Point[] }>;
+  from: number;
+  to: number;
+  /** The snapshot time (exposed as data-last-at). */
+  at: number;
+  emptyText: string;
+  height?: number;
+}
+
+/**
+ * A time series card: recharts without animation, x axis fixed to the window so the chart
+ * scrolls instead of stretching. Memoised: a snapshot redraws only the charts it changed.
+ */
+export const TimeChart = memo(function TimeChartCard({
+  title,
+  note,
+  lines,
+  from,
+  to,
+  at,
+  emptyText,
+  height = 180,
+}: TimeChartProps) {
+  const classes = useStyles();
+  const total = lines.reduce((n, l) => n + l.points.length, 0);
+  const newest = lines.reduce(
+    (t, l) =>
+      Math.max(t, l.points.length ? l.points[l.points.length - 1][0] : 0),
+    0,
+  );
+  const data = useMemo(
+    () =>
+      lines.map(l => ({
+        name: l.name,
+        data: l.points.map(([t, v]) => ({ t, v })),
+      })),
+    [lines],
+  );
+  return (
+    <Paper
+      className={classes.card}
+      variant="outlined"
+      aria-label={title}
+      data-points={total}
+      data-newest={newest}
+      data-last-at={at}
+    >
+      <div className={classes.head}>
+        <Typography component="h3" className={classes.title}>
+          {title}
+        </Typography>
+        {note && (
+          <Typography variant="caption" color="textSecondary">
+            {note}
+          </Typography>
+        )}
+      </div>
+      {total === 0 ? (
+        <div className={classes.empty}>
+          <Typography variant="body2">{emptyText}</Typography>
+        </div>
+      ) : (
+        <ResponsiveContainer width="100%" height={height}>
+          <LineChart margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[from, to]}
+              allowDataOverflow
+              tickFormatter={formatTime}
+              tick={{ fontSize: 11 }}
+              minTickGap={40}
+            />
+            <YAxis
+              width={56}
+              tick={{ fontSize: 11 }}
+              tickFormatter={formatValue}
+              domain={['auto', 'auto']}
+            />
+            <Tooltip
+              labelFormatter={t => formatTime(Number(t))}
+              formatter={(v: any) => formatValue(Number(v))}
+              isAnimationActive={false}
+            />
+            {data.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
+            {data.map((l, i) => (
+              <Line
+                key={l.name}
+                name={l.name}
+                data={l.data}
+                dataKey="v"
+                type="linear"
+                dot={false}
+                strokeWidth={1.5}
+                stroke={PALETTE[i % PALETTE.length]}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </Paper>
+  );
+});
