@@ -1,0 +1,471 @@
+/* eslint-disable no-console */
+/**
+ * Stream viewer benchmark (issue 3), against librdkafka's mock Kafka cluster (the real Kafka
+ * protocol over TCP) started here:
+ *   1. ingest throughput: a raw kafkajs consumer reading a backlog of N messages, next to the
+ *      hub's reader reading the same backlog while 50 simulated browsers are attached (each
+ *      takes every snapshot, JSON-encoded as the SSE route sends it) → ratio;
+ *   2. latency produce → subscriber receipt at 20k msg/s (a producer in a child process):
+ *      p50 / p99;
+ *   3. upstream readers (Kafka consumers the hub created) with 1 and with 50 subscribers;
+ *   4. RSS of this process (the hub) at start, once the buffers are full (1 min), and after the
+ *      soak (default 10 min) at 20k msg/s;
+ *   5. (`--browser URL`) Chromium main-thread time per chart update on a running portal, whose
+ *      Streams tab shows a topic fed at 20k msg/s (see bench/README or the plugin README).
+ * Prints figures and ratios; nothing here asserts a time.
+ *
+ *   npm run bench:streams -- [--backlog 200000] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
+ *   npm run bench:streams -- --browser http://localhost:7007 --entity component/stacktalk-telemetry-collector --seconds 20
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
+import {
+  startKafkaMock,
+  type KafkaMock,
+} from '../plugins/stream-viewer-backend/dev/kafka-mock/kafkaMock';
+import { decodePayload } from '../plugins/stream-viewer-common/src/decode';
+import { KafkaTopicSource } from '../plugins/stream-viewer-backend/src/service/KafkaTopicSource';
+import {
+  StreamHub,
+  type Snapshot,
+} from '../plugins/stream-viewer-backend/src/service/StreamHub';
+import { percentile } from './lib';
+import { browserBench } from './stream-viewer.browser';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+// librdkafka's mock keeps about 5 MB per partition: 200,000 messages over 12 partitions fit.
+const BACKLOG = Number(arg('backlog', '200000'));
+const RATE = Number(arg('rate', '20000'));
+const LATENCY_SECONDS = Number(arg('latency-seconds', '20'));
+const SOAK_MINUTES = Number(arg('soak-minutes', '10'));
+const SUBSCRIBERS = 50;
+const FIELDS = ['$.duration_ms', '$.status'];
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** A realistic telemetry message (~180 bytes). */
+function telemetry(i: number, sent: number) {
+  return JSON.stringify({
+    ts: sent,
+    service: ['stacktalk-core-api', 'stacktalk-edge-nginx', 'stacktalk-worker'][
+      i % 3
+    ],
+    route: [
+      '/api/v1/reports',
+      '/api/v1/streams',
+      '/healthz',
+      '/api/v1/secrets',
+    ][i % 4],
+    status: i % 97 === 0 ? 503 : 200,
+    duration_ms: Math.round(
+      20 + 15 * Math.sin(i / 500) + (i % 1000 === 0 ? 400 : Math.random() * 10),
+    ),
+    trace_id: randomUUID(),
+  });
+}
+
+// ── producer child: `--producer <bootstrap> <topic> <rate> <seconds>`; reports (count, time) per batch over IPC
+async function producerChild() {
+  const [bootstrap, topic, rate, seconds] = process.argv.slice(
+    process.argv.indexOf('--producer') + 1,
+  );
+  const producer = new Kafka({
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  }).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const perTick = Math.max(1, Math.round(Number(rate) / 100)); // a batch every 10 ms
+  const end = Date.now() + Number(seconds) * 1000;
+  let sent = 0;
+  let next = Date.now();
+  while (Date.now() < end) {
+    const t = Date.now();
+    const messages = Array.from({ length: perTick }, (_, k) => ({
+      value: telemetry(sent + k, t),
+    }));
+    await producer.send({
+      topic,
+      messages,
+      acks: 1,
+      compression: CompressionTypes.None,
+    });
+    sent += perTick;
+    process.send!({ sent, at: t });
+    next += 10;
+    const wait = next - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+  await producer.disconnect();
+  process.send!({ done: true, sent });
+  process.exit(0);
+}
+
+function startProducer(
+  bootstrap: string,
+  topic: string,
+  rate: number,
+  seconds: number,
+  onBatch: (sent: number, at: number) => void,
+) {
+  const child: ChildProcess = fork(
+    __filename,
+    ['--producer', bootstrap, topic, String(rate), String(seconds)],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+    },
+  );
+  child.on(
+    'message',
+    (m: any) =>
+      m.sent !== undefined && m.at !== undefined && onBatch(m.sent, m.at),
+  );
+  return new Promise<number>((resolve, reject) => {
+    child.on('message', (m: any) => m.done && resolve(m.sent));
+    child.on('exit', code =>
+      code ? reject(new Error(`producer exited with ${code}`)) : undefined,
+    );
+  });
+}
+
+async function fillBacklog(bootstrap: string, topic: string, n: number) {
+  const producer = new Kafka({
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  await producer.connect();
+  const now = Date.now();
+  for (let i = 0; i < n; i += 2000) {
+    await producer.send({
+      topic,
+      messages: Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
+        value: telemetry(i + k, now),
+      })),
+    });
+  }
+  await producer.disconnect();
+}
+
+/**
+ * A raw kafkajs consumer reading the backlog from the beginning: msg/s. `decode`: it also
+ * decodes each value as the viewer must (decodePayload: UTF-8, JSON), and keeps nothing.
+ */
+async function rawConsumer(
+  bootstrap: string,
+  topic: string,
+  decode = false,
+): Promise<number> {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let raw = 0;
+  let rawStart = 0;
+  const rawDone = new Promise<number>(resolve =>
+    consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (!rawStart) rawStart = performance.now();
+        if (decode)
+          for (const m of batch.messages)
+            decodePayload(m.value ?? Buffer.alloc(0));
+        raw += batch.messages.length;
+        if (raw >= BACKLOG) resolve(performance.now());
+      },
+    }),
+  );
+  const rawEnd = await rawDone;
+  await consumer.disconnect();
+  return (BACKLOG / (rawEnd - rawStart)) * 1000;
+}
+
+/** 1. Raw kafkajs vs the hub, each reading the same backlog from the beginning. */
+async function throughput(mock: KafkaMock) {
+  const topic = 'bench.backlog';
+  await fillBacklog(mock.bootstrap, topic, BACKLOG);
+
+  const skipRaw = process.argv.includes('--hub-only'); // for profiling the hub alone
+  const rawBefore = skipRaw ? 1 : await rawConsumer(mock.bootstrap, topic);
+  const decodingBefore = skipRaw
+    ? 1
+    : await rawConsumer(mock.bootstrap, topic, true);
+
+  let hubStart = 0;
+  let hubEnd = 0;
+  let hubSeen = 0;
+  let ingested = 0;
+  let handlerMs = 0;
+  let lastBatch = 0;
+  let bytes = 0;
+  const hub = new StreamHub({
+    graceMs: 100,
+    maxMessages: Number(arg('max-messages', '200000')),
+    createSource: t => {
+      const source = new KafkaTopicSource({
+        brokers: [mock.bootstrap],
+        topic: t,
+        timestampField: '$.ts',
+        fromBeginning: true,
+      });
+      return {
+        start: handlers =>
+          source.start({
+            ...handlers,
+            onMessages: batch => {
+              if (!hubStart) hubStart = performance.now();
+              const t = performance.now();
+              if (process.env.BENCH_DEBUG && lastBatch && t - lastBatch > 50)
+                console.log(
+                  `   gap ${(t - lastBatch).toFixed(0)} ms at ${ingested}`,
+                );
+              lastBatch = t;
+              handlers.onMessages(batch); // rolled up and buffered: what the subscribers see next tick
+              handlerMs += performance.now() - t;
+              ingested += batch.length;
+              if (ingested >= BACKLOG && !hubEnd) hubEnd = performance.now();
+            },
+          }),
+        stop: () => source.stop(),
+      };
+    },
+  });
+  let total = 0;
+  let tickMs = 0;
+  let ticks = 0;
+  if (process.env.BENCH_DEBUG) {
+    const tick = (hub as any).tick.bind(hub);
+    (hub as any).tick = () => {
+      const t = performance.now();
+      tick();
+      tickMs += performance.now() - t;
+      ticks++;
+    };
+  }
+  const offs = Array.from({ length: SUBSCRIBERS }, (_, i) =>
+    hub.subscribe(
+      topic,
+      { windowMs: 60_000, fields: FIELDS, payloads: i % 2 === 0 },
+      (s, encoded) => {
+        bytes += encoded().length;
+        total = s.totals.messages;
+        if (!hubSeen && total >= BACKLOG) hubSeen = performance.now();
+      },
+    ),
+  );
+  while (!hubSeen) await sleep(20);
+  offs.forEach(off => off());
+  await hub.close();
+  const rawAfter = skipRaw ? 1 : await rawConsumer(mock.bootstrap, topic);
+  const decodingAfter = skipRaw
+    ? 1
+    : await rawConsumer(mock.bootstrap, topic, true);
+  const rawRate = Math.max(rawBefore, rawAfter);
+  const decodingRate = Math.max(decodingBefore, decodingAfter);
+  console.log(
+    `   raw kafkajs: ${rawBefore.toFixed(
+      0,
+    )} msg/s before the hub, ${rawAfter.toFixed(
+      0,
+    )} after; decoding each value: ${decodingBefore.toFixed(
+      0,
+    )} / ${decodingAfter.toFixed(0)} (the better of each is the baseline)`,
+  );
+  const hubRate = (BACKLOG / (hubEnd - hubStart)) * 1000;
+  // Subscribers see the last message at the next tick (≤ 100 ms later).
+  const seenRate = (BACKLOG / (hubSeen - hubStart)) * 1000;
+  console.log(
+    `   hub: ${handlerMs.toFixed(0)} ms in the hub's ingest handler over ${(
+      hubEnd - hubStart
+    ).toFixed(0)} ms${
+      ticks ? `; ${ticks} ticks took ${tickMs.toFixed(0)} ms` : ''
+    }`,
+  );
+  console.log(
+    `1. ingest of ${BACKLOG.toLocaleString(
+      'en',
+    )} messages: hub with ${SUBSCRIBERS} subscribers ${hubRate.toFixed(
+      0,
+    )} msg/s; raw kafkajs decoding each value ${decodingRate.toFixed(
+      0,
+    )} msg/s → ratio ${(hubRate / decodingRate).toFixed(
+      2,
+    )} (goal ≥ 0.9); raw kafkajs only counting ${rawRate.toFixed(
+      0,
+    )} msg/s → ratio ${(hubRate / rawRate).toFixed(
+      2,
+    )}; until the subscribers saw the last message ${seenRate.toFixed(
+      0,
+    )} msg/s; ${mb(bytes)} of snapshots encoded`,
+  );
+}
+
+/** 2-4. A 20k msg/s stream into the hub: latency, readers, memory. */
+async function live(mock: KafkaMock) {
+  const topic = 'bench.live';
+  let sources = 0;
+  const hub = new StreamHub({
+    graceMs: 100,
+    createSource: t => {
+      sources++;
+      return new KafkaTopicSource({
+        brokers: [mock.bootstrap],
+        topic: t,
+        timestampField: '$.ts',
+      });
+    },
+  });
+  const rssAtStart = process.memoryUsage().rss;
+  let heapAtOneMinute = 0;
+  // Latency by counting: the k-th message produced is seen when the subscriber's total reaches k.
+  const batches: Array<{ sent: number; at: number }> = [];
+  const latencies: Array<[number, number]> = []; // [latency ms, messages]
+  let seen = 0;
+  let measuring = false;
+  let readyResolve: () => void;
+  const ready = new Promise<void>(r => (readyResolve = r));
+  let snapshotsDelivered = 0;
+  const deliver = (first: boolean) => (s: Snapshot, encoded: () => string) => {
+    encoded();
+    snapshotsDelivered++;
+    if (!first) return;
+    if (s.connection.state === 'live') readyResolve();
+    const received = Date.now();
+    while (
+      measuring &&
+      batches.length &&
+      batches[0].sent <= s.totals.messages
+    ) {
+      const b = batches.shift()!;
+      latencies.push([received - b.at, b.sent - seen]);
+      seen = b.sent;
+    }
+  };
+  const offs = [
+    hub.subscribe(
+      topic,
+      { windowMs: 60_000, fields: FIELDS, payloads: true },
+      deliver(true),
+    ),
+  ];
+  const readersWith1 = hub.readerCount;
+  await ready;
+  await sleep(2000); // the consumer group settles
+  for (let i = 1; i < SUBSCRIBERS; i++)
+    offs.push(
+      hub.subscribe(
+        topic,
+        {
+          windowMs: [60_000, 300_000, 900_000, 3_600_000][i % 4],
+          fields: FIELDS,
+          payloads: i % 2 === 0,
+        },
+        deliver(false),
+      ),
+    );
+  const readersWith50 = hub.readerCount;
+
+  measuring = true;
+  const soakSeconds = Math.max(LATENCY_SECONDS, SOAK_MINUTES * 60);
+  let rssAtOneMinute = 0;
+  const minuteTimer = setTimeout(
+    () =>
+      ({ rss: rssAtOneMinute, heapUsed: heapAtOneMinute } =
+        process.memoryUsage()),
+    Math.min(60_000, soakSeconds * 500),
+  );
+  let latencyReported = false;
+  const reportLatency = () => {
+    if (latencyReported) return;
+    latencyReported = true;
+    const sorted = latencies
+      .flatMap(([ms, n]) => Array(Math.min(n, 1000)).fill(ms))
+      .sort((a, b) => a - b);
+    const produced = batches.length ? batches[batches.length - 1].sent : seen;
+    console.log(
+      `2. latency produce → subscriber at ${RATE.toLocaleString(
+        'en',
+      )} msg/s over ${LATENCY_SECONDS} s: p50 ${percentile(
+        sorted,
+        50,
+      )} ms, p99 ${percentile(
+        sorted,
+        99,
+      )} ms (goal p99 ≤ 250 ms); ${seen.toLocaleString(
+        'en',
+      )} of ${produced.toLocaleString('en')} produced seen so far`,
+    );
+  };
+  const latencyTimer = setTimeout(reportLatency, LATENCY_SECONDS * 1000);
+  const produced = await startProducer(
+    mock.bootstrap,
+    topic,
+    RATE,
+    soakSeconds,
+    (sent, at) => batches.push({ sent, at }),
+  );
+  reportLatency();
+  clearTimeout(latencyTimer);
+  clearTimeout(minuteTimer);
+  await sleep(1000);
+  console.log(
+    `3. upstream readers: ${readersWith1} with 1 subscriber, ${readersWith50} with ${SUBSCRIBERS} (Kafka consumers created: ${sources}); ${snapshotsDelivered.toLocaleString(
+      'en',
+    )} snapshots delivered, ${hub.computed.toLocaleString('en')} computed`,
+  );
+  const { rss: rssAtEnd, heapUsed: heapAtEnd } = process.memoryUsage();
+  console.log(
+    `4. RSS of the hub process: ${mb(rssAtStart)} at start, ${mb(
+      rssAtOneMinute,
+    )} with full buffers, ${mb(rssAtEnd)} after ${(soakSeconds / 60).toFixed(
+      1,
+    )} min at ${RATE.toLocaleString('en')} msg/s (${produced.toLocaleString(
+      'en',
+    )} messages) → growth ${(
+      ((rssAtEnd - rssAtOneMinute) / rssAtOneMinute) *
+      100
+    ).toFixed(1)} % after the buffers filled (goal < 10 %); JS heap in use ${mb(
+      heapAtOneMinute,
+    )} → ${mb(heapAtEnd)}`,
+  );
+  offs.forEach(off => off());
+  await hub.close();
+}
+
+async function main() {
+  if (process.argv.includes('--producer')) return producerChild();
+  if (process.argv.includes('--browser')) {
+    return browserBench(
+      arg('browser', 'http://localhost:7007'),
+      arg('entity', 'component/stacktalk-telemetry-collector'),
+      Number(arg('seconds', '20')),
+    );
+  }
+  console.log(
+    `stream viewer benchmark: Node ${process.version}, ${
+      require('node:os').cpus().length
+    } cores`,
+  );
+  const mock = await startKafkaMock(['bench.backlog:12', 'bench.live:6']);
+  try {
+    const only = arg('only', 'all');
+    if (only === 'all' || only === 'throughput') await throughput(mock);
+    if (only === 'all' || only === 'live') await live(mock);
+  } finally {
+    await mock.stop();
+  }
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+/* eslint-disable no-console */
+/**
+ * Figure 5 of the stream viewer benchmark: Chromium's main-thread time per chart update on the
+ * Streams tab of a running portal while its stream is fed fast (e.g. `npm run demo:streams --
+ * --rate-of stacktalk.telemetry.raw=20000`). Traced with the DevTools timeline: every task on
+ * the renderer's main thread, divided by the snapshots the page drew (the charts'
+ * `data-last-at` changes).
+ */
+import { chromium } from 'playwright-core';
+import { percentile } from './lib';
+
+export async function browserBench(
+  portal: string,
+  entity: string,
+  seconds: number,
+) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+    });
+    await page.goto(portal);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    await page.goto(`${portal}/catalog/default/${entity}/streams`);
+    await page
+      .locator('[data-last-at]')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async error => {
+        await page.screenshot({ path: 'test-results/bench-streams-browser-failed.png' });
+        throw new Error(`the Streams tab showed no chart (see test-results/bench-streams-browser-failed.png): ${error.message}`);
+      });
+    await page.waitForTimeout(3000); // the history is drawn, steady state
+    // Count the updates the page drew: the chart's snapshot time changes once per update.
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__updates = 0;
+      let last = '';
+      const chart = document.querySelector('[data-last-at]')!;
+      new MutationObserver(() => {
+        const at = chart.getAttribute('data-last-at') ?? '';
+        if (at !== last) {
+          last = at;
+          w.__updates++;
+        }
+      }).observe(chart, {
+        attributes: true,
+        attributeFilter: ['data-last-at'],
+      });
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const events: any[] = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    await cdp.send('Tracing.start', {
+      categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+      transferMode: 'ReportEvents',
+    });
+    await page.waitForTimeout(seconds * 1000);
+    const finished = new Promise(resolve =>
+      cdp.once('Tracing.tracingComplete', resolve),
+    );
+    await cdp.send('Tracing.end');
+    await finished;
+    const updates: number = await page.evaluate(
+      () => (window as any).__updates,
+    );
+    const points = await page
+      .locator('[data-points]')
+      .first()
+      .getAttribute('data-points');
+
+    // The renderer main thread: the thread named CrRendererMain of the page's process.
+    const main = events.find(
+      e => e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+    );
+    const tasks = events
+      .filter(
+        e =>
+          e.name === 'RunTask' &&
+          e.ph === 'X' &&
+          e.pid === main?.pid &&
+          e.tid === main?.tid,
+      )
+      .map(e => e.dur / 1000)
+      .sort((a, b) => a - b);
+    const busy = tasks.reduce((a, b) => a + b, 0);
+    const long = tasks.filter(d => d > 16).length;
+    console.log(
+      `5. Chromium main thread over ${seconds} s on ${entity}: ${updates} chart updates (${(
+        updates / seconds
+      ).toFixed(1)}/s, ${points} points in the first chart); ` +
+        `busy ${busy.toFixed(0)} ms = ${(busy / Math.max(1, updates)).toFixed(
+          1,
+        )} ms per update; tasks p50 ${percentile(tasks, 50)?.toFixed(
+          1,
+        )} ms, p99 ${percentile(tasks, 99)?.toFixed(1)} ms, max ${tasks[
+          tasks.length - 1
+        ]?.toFixed(1)} ms; ` +
+        `${long} of ${tasks.length} tasks over 16 ms (goal: none)`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
