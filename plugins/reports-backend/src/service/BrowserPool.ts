@@ -20,6 +20,17 @@ export const CHROMIUM_ARGS = [
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
+/** Puppeteer starts Chromium detached: the browser leads a process group with all its children. */
+function killGroup(browser: Browser) {
+  const pid = browser.process()?.pid;
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+}
+
 /** Debian's `chromium` (or another system Chrome) when `reports.chromium.executablePath` is unset. */
 export function detectChromium(configured?: string): string | undefined {
   if (configured) return fs.existsSync(configured) ? configured : undefined;
@@ -42,6 +53,8 @@ export interface BrowserPoolOptions {
  */
 export class BrowserPool {
   private browser?: Promise<Browser>;
+  /** Rejects when the current Chromium goes away: renders in flight fail at once, not at their timeout. */
+  private gone?: Promise<never>;
   private idle: Page[] = [];
   private active = 0;
   private waiters: Array<() => void> = [];
@@ -74,9 +87,20 @@ export class BrowserPool {
         protocolTimeout: 120_000,
       });
       this.browser = launching;
+      let exited: (error: Error) => void = () => {};
+      this.gone = new Promise<never>((_, reject) => {
+        exited = reject;
+      });
+      this.gone.catch(() => {}); // observed by the renders in flight, if any
       launching.then(
         b =>
           b.on('disconnected', () => {
+            // Puppeteer rejects most calls on a closed connection, but a page waiting for its
+            // load event can wait for the render timeout: fail them all now (a retryable crash).
+            exited(new Error('Target closed: Chromium exited during the render'));
+            // When the browser process is killed, its renderers, zygotes and GPU process live on
+            // as orphans: end its whole process group.
+            killGroup(b);
             if (this.browser === launching) this.forget('Chromium exited');
           }),
         () => {
@@ -85,6 +109,19 @@ export class BrowserPool {
       );
     }
     return this.browser;
+  }
+
+  /**
+   * Kills the current Chromium (a render timed out: it may be wedged, as Chromium sometimes is
+   * with concurrent printToPDF / captureScreenshot). Renders in flight fail as crashes, which the
+   * queue retries; the next render launches a fresh one.
+   */
+  async replace(reason: string) {
+    const current = this.browser;
+    if (!current) return;
+    this.options.logger?.warn(`${reason}; killing Chromium`);
+    const browser = await current.catch(() => undefined);
+    if (browser && this.browser === current) killGroup(browser);
   }
 
   private forget(reason: string) {
@@ -118,32 +155,39 @@ export class BrowserPool {
     await this.acquireSlot();
     let page: Page | undefined;
     let healthy = false;
+    let gone: Promise<never> | undefined;
     try {
       const browser = await this.getBrowser();
-      page = this.idle.pop();
-      if (page && (page.isClosed() || !browser.connected)) page = undefined;
-      page ??= await browser.newPage();
-      if (setup && !this.prepared.has(page)) {
-        await setup(page);
-        this.prepared.add(page);
-      }
-      const result = await fn(page);
+      gone = this.gone!;
+      const result = await Promise.race([
+        (async () => {
+          page = this.idle.pop();
+          if (page && (page.isClosed() || !browser.connected)) page = undefined;
+          page ??= await browser.newPage();
+          if (setup && !this.prepared.has(page)) {
+            await setup(page);
+            this.prepared.add(page);
+          }
+          return fn(page);
+        })(),
+        gone,
+      ]);
       healthy = true;
       return result;
     } finally {
-      await this.recycle(page, healthy);
+      await this.recycle(page, healthy, gone);
       this.releaseSlot();
     }
   }
 
-  private async recycle(page: Page | undefined, healthy: boolean) {
+  private async recycle(page: Page | undefined, healthy: boolean, gone?: Promise<never>) {
     this.rendersOnBrowser++;
     if (page && healthy && !page.isClosed()) {
       // The next render's setContent replaces the document; with JavaScript off nothing of
       // this one keeps running.
       this.idle.push(page);
     } else if (page && !page.isClosed()) {
-      await page.close().catch(() => {});
+      await Promise.race([page.close(), ...(gone ? [gone] : [])]).catch(() => {});
     }
     if (this.rendersOnBrowser >= this.restartAfter && this.active <= 1) {
       const old = this.browser;

@@ -90,11 +90,14 @@ describe('PdfRenderer', () => {
     }
   });
 
-  it('fails a render that exceeds its timeout with a clear message, and the pool keeps working', async () => {
+  it('fails a render that exceeds its timeout with a clear message, replaces that Chromium, and keeps working', async () => {
     const huge = `<table>${'<tr><td>row</td><td>cell</td></tr>'.repeat(60_000)}</table>`;
+    await renderer.render('<p>warm</p>', { format: 'A4', title: 'warm' });
+    const launches = pool.stats.launches;
     await expect(renderer.render(huge, { format: 'A4', title: 'slow', timeoutMs: 50 })).rejects.toThrow(/longer than 0 s|longer than/);
     const pdf = await renderer.render('<p>after the timeout</p>', { format: 'A4', title: 'ok' });
     expect(pdfText(pdf)).toContain('after the timeout');
+    expect(pool.stats.launches).toBe(launches + 1); // the possibly wedged one was killed
   });
 
   it('recovers when Chromium is killed between renders', async () => {

@@ -78,6 +78,9 @@ export class PdfRenderer {
           })(),
           timeout,
         ]);
+      } catch (error) {
+        if (error instanceof RenderTimeoutError) await this.pool.replace(error.message);
+        throw error;
       } finally {
         clearTimeout(timer);
       }

@@ -98,7 +98,11 @@ export class ReportWorker {
       await queue.complete(job.id, pdf, preview, pages);
     } catch (error) {
       const message = error instanceof RenderTimeoutError ? error.message : String((error as Error)?.message ?? error);
-      const retry = isBrowserCrash(error) && job.attempts < this.options.maxAttempts;
+      // A crash is retried; so is a first timeout, since the Chromium it ran on may have been
+      // wedged (it was replaced). A document that really takes too long fails on its second try.
+      const retry =
+        (isBrowserCrash(error) || (error instanceof RenderTimeoutError && job.attempts < 2)) &&
+        job.attempts < this.options.maxAttempts;
       logger.warn(`Report ${job.id} (${job.template} of ${job.entityRef}) attempt ${job.attempts} failed: ${message}${retry ? '; retrying' : ''}`);
       await queue.fail(job.id, retry ? message : withHint(message), retry);
       if (retry) this.wake();

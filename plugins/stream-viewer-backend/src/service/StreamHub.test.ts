@@ -254,10 +254,13 @@ describe('StreamHub over a real Redis Stream', () => {
     const key = `${RUN}:shared`;
     const hub = hubFor();
     let ticks = 0;
+    // One start for all (viewers who start at "now" a millisecond apart are different views),
+    // after the reader's start so that no backfill is involved.
+    const start = { kind: 'time' as const, at: Date.now() + 1000 };
     const offs = [
       hub.subscribe(
         key,
-        { windowMs: 60_000, fields: ['$.v'], payloads: false },
+        { windowMs: 60_000, fields: ['$.v'], payloads: false, start },
         () => void ticks++,
       ),
     ];
@@ -265,7 +268,7 @@ describe('StreamHub over a real Redis Stream', () => {
       offs.push(
         hub.subscribe(
           key,
-          { windowMs: 60_000, fields: ['$.v'], payloads: false },
+          { windowMs: 60_000, fields: ['$.v'], payloads: false, start },
           () => {},
         ),
       );
@@ -273,7 +276,7 @@ describe('StreamHub over a real Redis Stream', () => {
     offs.push(
       hub.subscribe(
         key,
-        { windowMs: 300_000, fields: ['$.v'], payloads: false },
+        { windowMs: 300_000, fields: ['$.v'], payloads: false, start },
         (_s, encoded) => void encodings.add(encoded()),
       ),
     );
