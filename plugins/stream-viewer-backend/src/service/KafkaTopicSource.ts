@@ -39,6 +39,7 @@ function toMessage(
   return {
     id: `${partition}:${m.offset}`,
     partition,
+    offset: Number(m.offset),
     timestamp:
       tsPath && decoded.kind === 'json'
         ? toTimestamp(getAtPath(decoded.value, tsPath), brokerTime)

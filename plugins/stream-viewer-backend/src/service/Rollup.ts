@@ -4,8 +4,8 @@ import type { Point } from './Downsampler';
 export interface RollupInput {
   timestamp: number;
   partition?: number;
-  /** Values of the stream's charted fields, by field index. */
-  values: Array<number | undefined>;
+  /** Values of the stream's charted fields, by field index (undefined or NaN: none). */
+  values: ArrayLike<number | undefined>;
 }
 
 /** One bucket: message count, per partition, and min / max (with their times) per field. */
@@ -51,7 +51,7 @@ export class Rollup {
     const values = m.values;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === undefined) continue;
+      if (v === undefined || Number.isNaN(v)) continue;
       const lo = b.min[i];
       if (lo === undefined) {
         b.min[i] = [m.timestamp, v];

@@ -7,7 +7,8 @@ import {
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { downsample, ratePerSecond, type Point } from './Downsampler';
-import { Rollup } from './Rollup';
+import { MessageStore, type KeptMessage } from './MessageStore';
+import { Rollup, type RollupInput } from './Rollup';
 import type { StartPosition, StreamMessage, StreamSource } from './types';
 
 /** What a subscriber wants to see. */
@@ -36,11 +37,6 @@ export type Deliver = (
 /** Windows up to this long are drawn from 100 ms buckets, longer ones from 1 s buckets. */
 const FINE_RETENTION_MS = 5 * 60_000 + 10_000;
 
-interface Stored extends StreamMessage {
-  /** Values of the stream's charted fields, by field index; computed once at ingest. */
-  values: Array<number | undefined>;
-}
-
 interface Subscriber {
   options: ViewOptions;
   deliver: Deliver;
@@ -52,40 +48,13 @@ interface Subscriber {
 }
 
 /**
- * A JSON message kept as its text and parsed again only when someone looks (the latest table, a
- * filter): 200,000 kept strings cost the garbage collector far less than 200,000 parsed objects.
- */
-class KeptJson {
-  readonly kind = 'json' as const;
-  private parsed?: unknown;
-  constructor(readonly text: string) {}
-  get value(): unknown {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.text);
-    return this.parsed;
-  }
-}
-
-/** A field of a JSON message; `$` of a plain-number message is the number itself. */
-function numberAt(
-  m: StreamMessage,
-  path: Array<string | number>,
-): number | undefined {
-  let v: unknown;
-  if (m.decoded.kind === 'json') v = getAtPath(m.decoded.value, path);
-  else if (m.decoded.kind === 'number' && path.length === 0)
-    v = m.decoded.value;
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/**
  * Everything kept about one stream: the raw messages (bounded by count and by the longest
  * window) and per-second rollups for the whole hour, so a 1-hour chart of a 20k msg/s topic
  * needs 3,600 buckets, not 72 million messages.
  */
 class StreamState {
-  /** Raw messages, oldest first (by event time, approximately: live order). `head` skips evicted ones. */
-  private messages: Stored[] = [];
-  private head = 0;
+  /** Raw messages, oldest first (by event time, approximately: live order). */
+  readonly store = new MessageStore();
   /** Latest event time evicted because of the count limit: raw data is complete only after it. */
   evictedUntil = 0;
   /** Per second for the whole hour (rates, long windows), per 100 ms for the last 5 minutes (short windows). */
@@ -105,6 +74,9 @@ class StreamState {
   /** Backfills run one after the other, so each sees what the previous one covered. */
   backfillChain: Promise<unknown> = Promise.resolve();
   readonly backfills = new Map<string, BackfillProgress>();
+  /** Reused for each message: its field values and what the rollups need of it. */
+  private values: number[] = [];
+  private readonly rollupInput: RollupInput = { timestamp: 0, values: [] };
 
   constructor(
     readonly source: StreamSource,
@@ -114,65 +86,47 @@ class StreamState {
     this.seconds = new Rollup(1000, maxAgeMs + 60_000);
   }
 
-  get raw(): readonly Stored[] {
-    if (this.head > 0) {
-      this.messages.splice(0, this.head);
-      this.head = 0;
-    }
-    return this.messages;
-  }
-
-  /** Index of the first raw message at or after `t` (binary search over the nearly sorted buffer). */
-  firstAtOrAfter(t: number): number {
-    const raw = this.raw;
-    let lo = 0;
-    let hi = raw.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (raw[mid].timestamp < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Starts charting `fields` (values of buffered messages are computed now, rollups from now on). */
   track(fields: string[]) {
     for (const field of fields) {
       if (this.fields.includes(field)) continue;
-      const i = this.fields.length;
       const path = parseJsonPath(field);
       this.fields.push(field);
       this.paths.push(path);
-      for (let j = this.head; j < this.messages.length; j++)
-        this.messages[j].values[i] = numberAt(this.messages[j], path);
+      this.store.addField(path);
     }
+    this.values = new Array(this.paths.length).fill(Number.NaN);
   }
 
   /** Live batches are appended; history from a backfill is merged in time order, without duplicates. */
   add(batch: StreamMessage[], history = false) {
-    let known: Set<string> | undefined;
-    if (history) known = new Set(this.raw.map(m => m.id));
+    const known = history ? this.store.idSet() : undefined;
     let added = 0;
     const paths = this.paths;
-    for (const message of batch) {
-      if (known?.has(message.id)) continue;
-      const m = message as Stored;
-      const values: Array<number | undefined> = new Array(paths.length);
-      for (let i = 0; i < paths.length; i++) values[i] = numberAt(m, paths[i]);
-      m.values = values;
-      if (m.decoded.kind === 'json' && m.decoded.text !== undefined)
-        m.decoded = new KeptJson(m.decoded.text);
+    const values = this.values;
+    const input = this.rollupInput;
+    for (const m of batch) {
+      if (known?.has(m.id)) continue;
+      const kind = m.decoded.kind;
+      const decoded = m.decoded.value;
+      for (let i = 0; i < paths.length; i++) {
+        let v: unknown;
+        if (kind === 'json') v = getAtPath(decoded, paths[i]);
+        else if (kind === 'number' && paths[i].length === 0) v = decoded;
+        values[i] =
+          typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+      }
       this.total++;
-      if (m.decoded.kind === 'binary') this.decodeFailures++;
-      this.seconds.add(m);
-      this.tenths.add(m);
-      this.messages.push(m);
+      if (kind === 'binary') this.decodeFailures++;
+      input.timestamp = m.timestamp;
+      input.partition = m.partition;
+      input.values = values;
+      this.seconds.add(input);
+      this.tenths.add(input);
+      this.store.push(m, values);
       added++;
     }
-    if (history && added) {
-      const raw = this.raw as Stored[];
-      raw.sort((a, b) => a.timestamp - b.timestamp);
-    }
+    if (history && added) this.store.sortByTime();
     this.evict();
     return added;
   }
@@ -180,23 +134,16 @@ class StreamState {
   private evict() {
     const now = Date.now();
     const cutoff = now - this.maxAgeMs;
-    while (this.messages.length - this.head > this.maxMessages) {
-      this.evictedUntil = Math.max(
-        this.evictedUntil,
-        this.messages[this.head].timestamp,
-      );
-      this.head++;
+    const store = this.store;
+    const over = store.length - this.maxMessages;
+    if (over > 0) {
+      for (let i = 0; i < over; i++)
+        this.evictedUntil = Math.max(this.evictedUntil, store.timestamp(i));
+      store.dropOldest(over);
     }
-    while (
-      this.head < this.messages.length &&
-      this.messages[this.head].timestamp < cutoff
-    )
-      this.head++;
-    // Compact once the evicted prefix is large, so eviction stays O(1) per message.
-    if (this.head > 50_000 && this.head > this.messages.length - this.head) {
-      this.messages.splice(0, this.head);
-      this.head = 0;
-    }
+    let old = 0;
+    while (old < store.length && store.timestamp(old) < cutoff) old++;
+    if (old) store.dropOldest(old);
     this.seconds.sweep(now);
     this.tenths.sweep(now);
   }
@@ -449,6 +396,9 @@ export class StreamHub {
   private tick() {
     const now = Date.now();
     for (const stream of this.streams.values()) {
+      stream.store.retainFilters(
+        new Set([...stream.subscribers].map(s => s.filterKey)),
+      );
       const views = new Map<
         string,
         { snapshot: Snapshot; encoded: () => string }
@@ -493,20 +443,21 @@ export class StreamHub {
     const from = Math.max(now - windowMs, s.floor);
     const lastSecond = Math.floor(now / 1000) - 1; // the current second is not complete yet
     const fieldIndex = fields.map(f => stream.fields.indexOf(f));
-    const raw = stream.raw;
+    const raw = stream.store;
     const series: Record<string, Point[]> = {};
     let rate: Point[];
     let ratePerPartition: Record<string, Point[]> | undefined;
     let matched: number;
     let coverage: Snapshot['coverage'];
-    let latest: readonly Stored[];
+    /** Indices in the store of the messages the latest table shows, oldest first. */
+    let latest: number[];
 
     if (!filter) {
       // Raw points while they are few and complete; beyond that, min / max per bucket (100 ms for
       // windows up to 5 minutes, else 1 s): the cost follows the window, not the message rate.
       const rawFrom =
         stream.evictedUntil >= from ? stream.evictedUntil + 1 : from;
-      const first = stream.firstAtOrAfter(from);
+      const first = raw.firstAtOrAfter(from);
       const useRaw =
         rawFrom <= from && raw.length - first <= 2 * this.o.maxPoints;
       const level =
@@ -516,8 +467,8 @@ export class StreamHub {
         if (useRaw) {
           points = [];
           for (let j = first; j < raw.length; j++) {
-            const v = raw[j].values[fieldIndex[k]];
-            if (v !== undefined) points.push([raw[j].timestamp, v]);
+            const v = raw.value(j, fieldIndex[k]);
+            if (!Number.isNaN(v)) points.push([raw.timestamp(j), v]);
           }
         } else {
           points = level.minMax(from, now + 1, fieldIndex[k]);
@@ -560,41 +511,42 @@ export class StreamHub {
         from: Math.max(from, stream.coveredFrom),
         exact: rawFrom <= from,
       };
-      latest = payloads ? raw.slice(Math.max(first, raw.length - LATEST)) : [];
+      latest = [];
+      if (payloads)
+        for (let j = Math.max(first, raw.length - LATEST); j < raw.length; j++)
+          latest.push(j);
     } else {
       // A filter needs each message's contents: raw messages only.
       const rawFrom = Math.max(from, stream.evictedUntil + 1);
-      const hits: Stored[] = [];
-      for (let j = stream.firstAtOrAfter(rawFrom); j < raw.length; j++) {
-        const m = raw[j];
-        if (m.decoded.kind === 'json' && filter.test(m.decoded.value))
-          hits.push(m);
-      }
+      const hits: number[] = [];
+      for (let j = raw.firstAtOrAfter(rawFrom); j < raw.length; j++)
+        if (raw.matches(j, s.filterKey, filter)) hits.push(j);
       fields.forEach((f, k) => {
         const points: Point[] = [];
-        for (const m of hits) {
-          const v = m.values[fieldIndex[k]];
-          if (v !== undefined) points.push([m.timestamp, v]);
+        for (const j of hits) {
+          const v = raw.value(j, fieldIndex[k]);
+          if (!Number.isNaN(v)) points.push([raw.timestamp(j), v]);
         }
         series[f] = downsample(points, this.o.maxPoints);
       });
       const completeTo = (lastSecond + 1) * 1000 - 1;
       rate = downsample(
         ratePerSecond(
-          hits.map(m => m.timestamp),
+          hits.map(j => raw.timestamp(j)),
           rawFrom,
           completeTo,
         ),
         this.o.maxPoints,
       );
-      if (hits.some(m => m.partition !== undefined)) {
+      if (hits.some(j => raw.partition(j) !== undefined)) {
         const byPartition = new Map<number, number[]>();
-        for (const m of hits)
-          if (m.partition !== undefined)
-            (
-              byPartition.get(m.partition) ??
-              byPartition.set(m.partition, []).get(m.partition)!
-            ).push(m.timestamp);
+        for (const j of hits) {
+          const p = raw.partition(j);
+          if (p !== undefined)
+            (byPartition.get(p) ?? byPartition.set(p, []).get(p)!).push(
+              raw.timestamp(j),
+            );
+        }
         ratePerPartition = Object.fromEntries(
           [...byPartition]
             .sort((a, b) => a[0] - b[0])
@@ -625,13 +577,7 @@ export class StreamHub {
       },
       ...(payloads
         ? {
-            latest: [...latest]
-              .reverse()
-              .map(({ decoded, values: _values, ...m }) => ({
-                ...m,
-                kind: decoded.kind,
-                value: decoded.value,
-              })),
+            latest: latest.reverse().map((j): KeptMessage => raw.message(j)),
           }
         : {}),
       coverage,

@@ -13,6 +13,8 @@ export interface StreamMessage {
   /** Kafka `partition:offset` or the Redis stream entry id. */
   id: string;
   partition?: number;
+  /** Kafka: the offset (the hub keeps this number rather than the id string). */
+  offset?: number;
   /** Event time in epoch ms (the timestamp field, else the broker's time). */
   timestamp: number;
   key?: string;
