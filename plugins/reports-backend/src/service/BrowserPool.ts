@@ -119,9 +119,9 @@ export class BrowserPool {
   async replace(reason: string) {
     const current = this.browser;
     if (!current) return;
-    this.options.logger?.warn(`${reason}; killing Chromium`);
+    this.forget(`${reason}; Chromium is killed`); // the next render must not pick it up
     const browser = await current.catch(() => undefined);
-    if (browser && this.browser === current) killGroup(browser);
+    if (browser) killGroup(browser);
   }
 
   private forget(reason: string) {
@@ -149,15 +149,32 @@ export class BrowserPool {
 
   /**
    * Runs `fn` on a recycled page (or a new one, first passed through `setup` once: settings that
-   * stay for the page's life cost nothing per render). A page that failed is closed.
+   * stay for the page's life cost nothing per render). A page that failed is closed. With
+   * `timeout`, everything after a slot is free (opening the page, `setup`, `fn`) must finish in
+   * `timeout.ms`, else `timeout.error()` is thrown and this Chromium is replaced: a wedged one
+   * does not even open a page.
    */
-  async withPage<T>(fn: (page: Page) => Promise<T>, setup?: (page: Page) => Promise<void>): Promise<T> {
+  async withPage<T>(
+    fn: (page: Page) => Promise<T>,
+    setup?: (page: Page) => Promise<void>,
+    timeout?: { ms: number; error: () => Error },
+  ): Promise<T> {
     await this.acquireSlot();
     let page: Page | undefined;
     let healthy = false;
     let gone: Promise<never> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut: Error | undefined;
     try {
-      const browser = await this.getBrowser();
+      const expired = new Promise<never>((_, reject) => {
+        if (timeout)
+          timer = setTimeout(() => {
+            timedOut = timeout.error();
+            reject(timedOut);
+          }, timeout.ms);
+      });
+      expired.catch(() => {});
+      const browser = await Promise.race([this.getBrowser(), expired]);
       gone = this.gone!;
       const result = await Promise.race([
         (async () => {
@@ -171,10 +188,13 @@ export class BrowserPool {
           return fn(page);
         })(),
         gone,
+        expired,
       ]);
       healthy = true;
       return result;
     } finally {
+      clearTimeout(timer);
+      if (timedOut) await this.replace(timedOut.message);
       await this.recycle(page, healthy, gone);
       this.releaseSlot();
     }

@@ -60,31 +60,16 @@ export class PdfRenderer {
     });
   };
 
-  /** Runs `fn` after loading `html` into a locked-down page, within `timeoutMs`. */
+  /** Runs `fn` after loading `html` into a locked-down page, within `timeoutMs` (else the pool replaces Chromium). */
   private async withContent<T>(html: string, timeoutMs: number, fn: (page: Page) => Promise<T>): Promise<T> {
-    return this.pool.withPage(async page => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new RenderTimeoutError(`Rendering took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)),
-          timeoutMs,
-        );
-      });
-      try {
-        return await Promise.race([
-          (async () => {
-            await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
-            return fn(page);
-          })(),
-          timeout,
-        ]);
-      } catch (error) {
-        if (error instanceof RenderTimeoutError) await this.pool.replace(error.message);
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
-    }, this.lockDown);
+    return this.pool.withPage(
+      async page => {
+        await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+        return fn(page);
+      },
+      this.lockDown,
+      { ms: timeoutMs, error: () => new RenderTimeoutError(`Rendering took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`) },
+    );
   }
 
   async render(html: string, options: RenderOptions): Promise<Buffer> {

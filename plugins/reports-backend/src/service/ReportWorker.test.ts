@@ -89,17 +89,22 @@ describe.each(databases.eachSupportedId())('ReportWorker on %s', databaseId => {
   it('replaces a Chromium that stops answering, and retries the job that timed out on it', async () => {
     const knex = await databases.init(databaseId);
     const queue = await ReportQueue.create({ knex, migrationsDirectory });
-    const worker = workerFor(queue, pool, 1, 3_000);
-    const launches = pool.stats.launches;
-    const pid = (await pool.pid())!;
-    process.kill(pid, 'SIGSTOP'); // wedged: alive, answering nothing
-    const job = await queue.enqueue({ entityRef: 'component:default/voice-gateway', template: 'service-overview', format: 'A4', createdBy: 'user:default/ada.okafor' });
-    await worker.start();
-    await until(async () => (await queue.get(job.id)).status === 'done', 'the report', 60);
-    await worker.stop();
-    expect(await queue.get(job.id)).toMatchObject({ status: 'done', attempts: 2 });
-    expect(pool.stats.launches).toBe(launches + 1);
-    expect(() => process.kill(pid, 0)).toThrow(); // the wedged one is gone, not left stopped
+    // A Chromium of its own, with no page open yet: even opening one hangs.
+    const wedged = new BrowserPool({ executablePath: detectChromium()!, concurrency: 1 });
+    try {
+      const worker = workerFor(queue, wedged, 1, 3_000);
+      const pid = (await wedged.pid())!;
+      process.kill(pid, 'SIGSTOP'); // wedged: alive, answering nothing
+      const job = await queue.enqueue({ entityRef: 'component:default/voice-gateway', template: 'service-overview', format: 'A4', createdBy: 'user:default/ada.okafor' });
+      await worker.start();
+      await until(async () => (await queue.get(job.id)).status === 'done', 'the report', 60);
+      await worker.stop();
+      expect(await queue.get(job.id)).toMatchObject({ status: 'done', attempts: 2 });
+      expect(wedged.stats.launches).toBe(2);
+      expect(() => process.kill(pid, 0)).toThrow(); // the wedged one is gone, not left stopped
+    } finally {
+      await wedged.close();
+    }
   });
 
   it('fails a job whose entity is gone, with the reason, without retrying', async () => {
