@@ -1,6 +1,7 @@
 import {
   getAtPath,
   type DecodedKind,
+  type LatestMessage,
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import type { StreamMessage } from './types';
@@ -12,17 +13,6 @@ const KIND_CODE: Record<DecodedKind, number> = {
   text: 2,
   binary: 3,
 };
-
-/** A kept message as the latest-messages table shows it. */
-export interface KeptMessage {
-  id: string;
-  partition?: number;
-  timestamp: number;
-  key?: string;
-  size: number;
-  kind: DecodedKind;
-  value: unknown;
-}
 
 /** A field of a decoded message; `$` of a plain-number message is the number itself. */
 function numberAt(
@@ -200,7 +190,7 @@ export class MessageStore {
   }
 
   /** The i-th oldest message with its payload decoded again. */
-  message(i: number): KeptMessage {
+  message(i: number): LatestMessage {
     const j = this.head + i;
     const partition = this.partition(i);
     const key = this.keys[j];

@@ -7,7 +7,7 @@ import {
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { downsample, ratePerSecond, type Point } from './Downsampler';
-import { MessageStore, type KeptMessage } from './MessageStore';
+import { MessageStore } from './MessageStore';
 import { Rollup, type RollupInput } from './Rollup';
 import type { StartPosition, StreamMessage, StreamSource } from './types';
 
@@ -577,7 +577,7 @@ export class StreamHub {
       },
       ...(payloads
         ? {
-            latest: latest.reverse().map((j): KeptMessage => raw.message(j)),
+            latest: latest.reverse().map(j => raw.message(j)),
           }
         : {}),
       coverage,

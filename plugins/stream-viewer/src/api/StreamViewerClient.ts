@@ -13,6 +13,12 @@ import type {
   StreamsResponse,
 } from './types';
 
+/** What the live view is told: the stream's descriptor once, then every snapshot. */
+export interface LiveHandlers {
+  onStream?(s: StreamDescriptor): void;
+  onSnapshot(s: Snapshot): void;
+}
+
 export interface StreamViewerApi {
   streams(entityRef: string): Promise<StreamsResponse>;
   info(streamRef: string): Promise<StreamInfo>;
@@ -24,10 +30,7 @@ export interface StreamViewerApi {
   live(
     streamRef: string,
     params: LiveParams,
-    handlers: {
-      onStream?(s: StreamDescriptor): void;
-      onSnapshot(s: Snapshot): void;
-    },
+    handlers: LiveHandlers,
     signal: AbortSignal,
   ): Promise<void>;
 }
@@ -66,10 +69,7 @@ export class StreamViewerClient implements StreamViewerApi {
   async live(
     streamRef: string,
     params: LiveParams,
-    handlers: {
-      onStream?(s: StreamDescriptor): void;
-      onSnapshot(s: Snapshot): void;
-    },
+    handlers: LiveHandlers,
     signal: AbortSignal,
   ) {
     const query = new URLSearchParams({

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Grid,
   Paper,
@@ -19,6 +19,27 @@ const useStyles = makeStyles(theme => ({
   card: { padding: theme.spacing(1.5, 2), height: '100%' },
   mono: { fontFamily: 'monospace', fontSize: '0.8rem' },
 }));
+
+/** One titled card of the panel; `label` is its accessible name when it differs from the title. */
+function InfoCard({
+  title,
+  label = title,
+  children,
+}: {
+  title: string;
+  label?: string;
+  children: ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <Paper className={classes.card} variant="outlined" aria-label={label}>
+      <Typography component="h3" variant="subtitle1">
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
 
 const POLL_MS = 5000;
 const KEEP_MS = 15 * 60_000;
@@ -101,14 +122,7 @@ export function InfoPanel({
       {info.transport === 'kafka' ? (
         <>
           <Grid item xs={12} md={4}>
-            <Paper
-              className={classes.card}
-              variant="outlined"
-              aria-label="Partitions"
-            >
-              <Typography component="h3" variant="subtitle1">
-                Partitions
-              </Typography>
+            <InfoCard title="Partitions">
               <Table size="small">
                 <TableHead>
                   <TableRow>
@@ -135,17 +149,10 @@ export function InfoPanel({
                   ))}
                 </TableBody>
               </Table>
-            </Paper>
+            </InfoCard>
           </Grid>
           <Grid item xs={12} md={4}>
-            <Paper
-              className={classes.card}
-              variant="outlined"
-              aria-label="Consumer groups"
-            >
-              <Typography component="h3" variant="subtitle1">
-                Consumer groups
-              </Typography>
+            <InfoCard title="Consumer groups">
               {info.groups.length === 0 ? (
                 <Typography variant="body2" color="textSecondary">
                   No consumer group has committed offsets on this topic.
@@ -178,7 +185,7 @@ export function InfoPanel({
                   </TableBody>
                 </Table>
               )}
-            </Paper>
+            </InfoCard>
           </Grid>
           <Grid item xs={12} md={4}>
             <TimeChart
@@ -196,14 +203,7 @@ export function InfoPanel({
       ) : (
         <>
           <Grid item xs={12} md={4}>
-            <Paper
-              className={classes.card}
-              variant="outlined"
-              aria-label="Stream"
-            >
-              <Typography component="h3" variant="subtitle1">
-                Stream (XINFO)
-              </Typography>
+            <InfoCard title="Stream (XINFO)" label="Stream">
               <Table size="small">
                 <TableBody>
                   <TableRow>
@@ -226,17 +226,10 @@ export function InfoPanel({
                   </TableRow>
                 </TableBody>
               </Table>
-            </Paper>
+            </InfoCard>
           </Grid>
           <Grid item xs={12} md={8}>
-            <Paper
-              className={classes.card}
-              variant="outlined"
-              aria-label="Consumer groups"
-            >
-              <Typography component="h3" variant="subtitle1">
-                Consumer groups
-              </Typography>
+            <InfoCard title="Consumer groups">
               {info.groups.length === 0 ? (
                 <Typography variant="body2" color="textSecondary">
                   No consumer groups on this stream.
@@ -271,7 +264,7 @@ export function InfoPanel({
                   </TableBody>
                 </Table>
               )}
-            </Paper>
+            </InfoCard>
           </Grid>
         </>
       )}
