@@ -375,6 +375,18 @@ async function live(mock: KafkaMock) {
         process.memoryUsage()),
     Math.min(60_000, soakSeconds * 500),
   );
+  // Where the memory goes, every minute: V8's heap, and what lives outside it (Buffers).
+  const started = Date.now();
+  const memoryTimer = setInterval(() => {
+    const m = process.memoryUsage();
+    console.log(
+      `   ${((Date.now() - started) / 60_000).toFixed(0)} min: RSS ${mb(
+        m.rss,
+      )}, heap ${mb(m.heapUsed)} used of ${mb(m.heapTotal)}, external ${mb(
+        m.external,
+      )} (array buffers ${mb(m.arrayBuffers)})`,
+    );
+  }, 60_000);
   let latencyReported = false;
   const reportLatency = () => {
     if (latencyReported) return;
@@ -408,6 +420,7 @@ async function live(mock: KafkaMock) {
   reportLatency();
   clearTimeout(latencyTimer);
   clearTimeout(minuteTimer);
+  clearInterval(memoryTimer);
   await sleep(1000);
   console.log(
     `3. upstream readers: ${readersWith1} with 1 subscriber, ${readersWith50} with ${SUBSCRIBERS} (Kafka consumers created: ${sources}); ${snapshotsDelivered.toLocaleString(
