@@ -99,8 +99,9 @@ export class KafkaTopicSource implements StreamSource {
         handlers.onState({ state: 'live', since: lastFetch });
       }
     };
+    // Live from the first answered fetch, not from joining the group: only then are the start
+    // offsets resolved, so everything produced after `live` is read.
     consumer.on(consumer.events.FETCH, setLive);
-    consumer.on(consumer.events.GROUP_JOIN, setLive);
     this.watchdog = setInterval(() => {
       if (live && Date.now() - lastFetch > 5000) {
         live = false;
