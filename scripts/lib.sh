@@ -15,7 +15,14 @@ warn() { printf '\033[1;33m[stacktalk]\033[0m %s\n' "$*" >&2; }
 ensure_node() {
   local major
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -ge "$NODE_MAJOR_REQUIRED" ]; then return; fi
+  if [ "$major" -ge "$NODE_MAJOR_REQUIRED" ]; then
+    # Native modules (better-sqlite3) build against this Node's own headers, never downloaded ones.
+    local dir; dir=$(dirname "$(dirname "$(command -v node)")")
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "$dir/include/node/node_version.h" ]; then
+      export npm_config_nodedir="$dir"
+    fi
+    return
+  fi
   if [ ! -x "$TOOLS/node/bin/node" ]; then
     log "system Node is $(node --version 2>/dev/null || echo missing); fetching Node $NODE_MAJOR_REQUIRED from the npm registry into .tools/node"
     local tmp; tmp=$(mktemp -d)

@@ -92,7 +92,7 @@ describe.each(databases.eachSupportedId())('ReportWorker on %s', databaseId => {
     // A Chromium of its own, with no page open yet: even opening one hangs.
     const wedged = new BrowserPool({ executablePath: detectChromium()!, concurrency: 1 });
     try {
-      const worker = workerFor(queue, wedged, 1, 3_000);
+      const worker = workerFor(queue, wedged, 1, 10_000); // room for a fresh launch and render on a loaded machine
       const pid = (await wedged.pid())!;
       process.kill(pid, 'SIGSTOP'); // wedged: alive, answering nothing
       const job = await queue.enqueue({ entityRef: 'component:default/voice-gateway', template: 'service-overview', format: 'A4', createdBy: 'user:default/ada.okafor' });
