@@ -16,7 +16,12 @@ import type { Point, StreamInfo } from '../api/types';
 import { TimeChart } from './TimeChart';
 
 const useStyles = makeStyles(theme => ({
-  card: { padding: theme.spacing(1.5, 2), height: '100%' },
+  card: {
+    padding: theme.spacing(1.5, 2),
+    height: '100%',
+    // Narrow cards: compact cells, headers on one line.
+    '& th, & td': { padding: theme.spacing(0.5, 1), whiteSpace: 'nowrap' },
+  },
   mono: { fontFamily: 'monospace', fontSize: '0.8rem' },
 }));
 
@@ -128,7 +133,9 @@ export function InfoPanel({
                   <TableRow>
                     <TableCell>Partition</TableCell>
                     <TableCell align="right">Low</TableCell>
-                    <TableCell align="right">High-water mark</TableCell>
+                    <TableCell align="right" title="High-water mark">
+                      High-water
+                    </TableCell>
                     <TableCell align="right">Retained</TableCell>
                   </TableRow>
                 </TableHead>
