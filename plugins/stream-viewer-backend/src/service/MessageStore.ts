@@ -14,8 +14,8 @@ const KIND_CODE: Record<DecodedKind, number> = {
   binary: 3,
 };
 
-/** A field of a decoded message; `$` of a plain-number message is the number itself. */
-function numberAt(
+/** A field of a decoded message (NaN: none); `$` of a plain-number message is the number itself. */
+export function numberAt(
   kind: DecodedKind,
   value: unknown,
   path: Array<string | number>,
@@ -181,12 +181,8 @@ export class MessageStore {
 
   private valueAt(j: number): unknown {
     const payload = this.payloads[j];
-    if (this.kinds[j] !== 0) return payload;
-    try {
-      return JSON.parse(payload as string);
-    } catch {
-      return undefined; // kept only as valid JSON; not reached
-    }
+    // Kind 0 is JSON, kept only after it parsed once.
+    return this.kinds[j] === 0 ? JSON.parse(payload as string) : payload;
   }
 
   /** The i-th oldest message with its payload decoded again. */

@@ -1,5 +1,4 @@
 import {
-  getAtPath,
   parseJsonPath,
   type BackfillProgress,
   type ConnectionState,
@@ -7,7 +6,7 @@ import {
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { downsample, ratePerSecond, type Point } from './Downsampler';
-import { MessageStore } from './MessageStore';
+import { MessageStore, numberAt } from './MessageStore';
 import { Rollup, type RollupInput } from './Rollup';
 import type { StartPosition, StreamMessage, StreamSource } from './types';
 
@@ -109,13 +108,8 @@ class StreamState {
       if (known?.has(m.id)) continue;
       const kind = m.decoded.kind;
       const decoded = m.decoded.value;
-      for (let i = 0; i < paths.length; i++) {
-        let v: unknown;
-        if (kind === 'json') v = getAtPath(decoded, paths[i]);
-        else if (kind === 'number' && paths[i].length === 0) v = decoded;
-        values[i] =
-          typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
-      }
+      for (let i = 0; i < paths.length; i++)
+        values[i] = numberAt(kind, decoded, paths[i]);
       this.total++;
       if (kind === 'binary') this.decodeFailures++;
       input.timestamp = m.timestamp;
