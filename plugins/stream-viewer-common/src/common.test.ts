@@ -51,7 +51,6 @@ describe('stream viewer shared logic', () => {
     expect(decodePayload(enc('{"latency_ms": 12}'))).toEqual({
       kind: 'json',
       value: { latency_ms: 12 },
-      text: '{"latency_ms": 12}',
     });
     expect(decodePayload(enc(' 42.5\n'))).toEqual({
       kind: 'number',

@@ -13,8 +13,6 @@ export interface Decoded {
   kind: DecodedKind;
   /** Parsed JSON, the number, the text, or the hex dump (for binary). */
   value: unknown;
-  /** For JSON: the text it was parsed from (a consumer may keep it instead of the parsed value). */
-  text?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,7 +39,7 @@ export function decodePayload(bytes: Uint8Array): Decoded {
     return { kind: 'number', value: Number(trimmed) };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return { kind: 'json', value: JSON.parse(trimmed), text: trimmed };
+      return { kind: 'json', value: JSON.parse(trimmed) };
     } catch {
       // falls through to text
     }

@@ -7,18 +7,29 @@ import { MessageStore } from './MessageStore';
 import type { StreamMessage } from './types';
 
 const message = (i: number, partition = i % 3): StreamMessage => {
-  const decoded = decodePayload(
-    Buffer.from(JSON.stringify({ seq: i, status: i % 10 === 0 ? 500 : 200 })),
+  const bytes = Buffer.from(
+    JSON.stringify({ seq: i, status: i % 10 === 0 ? 500 : 200 }),
   );
   return {
-    id: `${partition}:${i}`,
     partition,
     offset: i,
     timestamp: 1_000_000 + i,
-    decoded,
-    size: 20,
+    decoded: decodePayload(bytes),
+    bytes,
   };
 };
+const redisEntry = (
+  id: string,
+  timestamp: number,
+  bytes: Buffer,
+  key?: string,
+): StreamMessage => ({
+  id,
+  timestamp,
+  ...(key !== undefined ? { key } : {}),
+  decoded: decodePayload(bytes),
+  bytes,
+});
 
 describe('MessageStore', () => {
   it('keeps messages in columns across growth, eviction and compaction, and gives them back decoded', () => {
@@ -35,7 +46,7 @@ describe('MessageStore', () => {
       id: `${4999 % 3}:4999`,
       partition: 4999 % 3,
       timestamp: 1_000_000 + 4999,
-      size: 20,
+      size: message(4999).bytes.length,
       kind: 'json',
       value: { seq: 4999, status: 200 },
     });
@@ -48,23 +59,9 @@ describe('MessageStore', () => {
 
   it('keeps Redis ids and non-JSON payloads as they are', () => {
     const store = new MessageStore();
+    store.push(redisEntry('1700000000000-0', 1, Buffer.from('42')), []);
     store.push(
-      {
-        id: '1700000000000-0',
-        timestamp: 1,
-        decoded: decodePayload(Buffer.from('42')),
-        size: 2,
-      },
-      [],
-    );
-    store.push(
-      {
-        id: '1700000000000-1',
-        timestamp: 2,
-        key: 'k',
-        decoded: decodePayload(Buffer.from([0xff, 0x00])),
-        size: 2,
-      },
+      redisEntry('1700000000000-1', 2, Buffer.from([0xff, 0x00]), 'k'),
       [],
     );
     expect(store.message(0)).toEqual({
@@ -114,5 +111,57 @@ describe('MessageStore', () => {
       Array.from({ length: store.length }, (_, i) => store.value(i, 0)),
     ).toEqual([1, 2, 3, 5, 6, 7]);
     expect(store.message(0).id).toBe('1:1');
+  });
+
+  it('keeps payloads, keys and ids intact in its chunks while chunks are given back and reused, and after re-sorting', () => {
+    const store = new MessageStore();
+    // Payloads from 20 bytes to about 6 KB, keys absent, empty or multi-byte, Redis ids: 1 MiB
+    // chunks fill, are given back and taken again many times, and every kept message reads back
+    // whole.
+    const entry = (i: number): StreamMessage => {
+      const bytes = Buffer.from(
+        JSON.stringify({ seq: i, pad: 'é'.repeat((i * 7919) % 3000) }),
+      );
+      const key = [undefined, '', `ключ-${i}`][i % 3];
+      return {
+        ...(i % 2 ? { id: `${1_700_000_000_000 + i}-${i % 5}` } : {}),
+        partition: i % 2 ? undefined : i % 4,
+        offset: i % 2 ? undefined : i,
+        timestamp: 10_000 + i,
+        ...(key !== undefined ? { key } : {}),
+        decoded: decodePayload(bytes),
+        bytes,
+      };
+    };
+    const expected = (i: number) => {
+      const m = entry(i);
+      return {
+        id: m.id ?? `${m.partition}:${m.offset}`,
+        ...(m.partition !== undefined ? { partition: m.partition } : {}),
+        timestamp: m.timestamp,
+        ...(m.key !== undefined ? { key: m.key } : {}),
+        size: m.bytes.length,
+        kind: 'json',
+        value: JSON.parse(m.bytes.toString()),
+      };
+    };
+    for (let i = 0; i < 6000; i++) {
+      store.push(entry(i), []);
+      if (store.length > 700) store.dropOldest(1 + (i % 3));
+    }
+    const kept = store.length;
+    const first = 6000 - kept;
+    for (let i = 0; i < kept; i += 37)
+      expect(store.message(i)).toEqual(expected(first + i));
+    expect(store.message(kept - 1)).toEqual(expected(5999));
+    // History older than everything kept, appended and sorted in.
+    for (let i = first - 50; i < first; i++) store.push(entry(i), []);
+    store.sortByTime();
+    expect(store.length).toBe(kept + 50);
+    for (let i = 0; i < store.length; i += 13)
+      expect(store.message(i)).toEqual(expected(first - 50 + i));
+    store.dropOldest(store.length);
+    store.push(entry(7), []);
+    expect(store.message(0)).toEqual(expected(7));
   });
 });

@@ -52,7 +52,7 @@ function toMessages(
       tsPath && decoded.kind === 'json'
         ? toTimestamp(getAtPath(decoded.value, tsPath), idTime)
         : idTime;
-    return { id, timestamp, decoded, size: bytes.length };
+    return { id, timestamp, decoded, bytes };
   });
 }
 

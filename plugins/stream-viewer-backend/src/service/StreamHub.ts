@@ -8,7 +8,12 @@ import {
 import { downsample, ratePerSecond, type Point } from './Downsampler';
 import { MessageStore, numberAt } from './MessageStore';
 import { Rollup, type RollupInput } from './Rollup';
-import type { StartPosition, StreamMessage, StreamSource } from './types';
+import {
+  messageId,
+  type StartPosition,
+  type StreamMessage,
+  type StreamSource,
+} from './types';
 
 /** What a subscriber wants to see. */
 export interface ViewOptions {
@@ -105,7 +110,7 @@ class StreamState {
     const values = this.values;
     const input = this.rollupInput;
     for (const m of batch) {
-      if (known?.has(m.id)) continue;
+      if (known?.has(messageId(m))) continue;
       const kind = m.decoded.kind;
       const decoded = m.decoded.value;
       for (let i = 0; i < paths.length; i++)
@@ -244,6 +249,7 @@ export class StreamHub {
           if (owner.subscribers.size === 0 && this.streams.get(key) === owner) {
             this.streams.delete(key);
             owner.source.stop().catch(() => {});
+            owner.store.dropOldest(owner.store.length); // its memory goes back to the pool
           }
         }, this.o.graceMs);
         owner.stopTimer.unref?.();
@@ -584,6 +590,7 @@ export class StreamHub {
     this.timer = undefined;
     for (const s of this.streams.values()) clearTimeout(s.stopTimer);
     await Promise.all([...this.streams.values()].map(s => s.source.stop()));
+    for (const s of this.streams.values()) s.store.dropOldest(s.store.length);
     this.streams.clear();
   }
 }

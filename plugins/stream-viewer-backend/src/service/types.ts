@@ -10,8 +10,8 @@ export type {
 
 /** One message as read from Kafka or a Redis Stream, decoded. */
 export interface StreamMessage {
-  /** Kafka `partition:offset` or the Redis stream entry id. */
-  id: string;
+  /** The Redis stream entry id (a Kafka message is named by `partition:offset`: see `messageId`). */
+  id?: string;
   partition?: number;
   /** Kafka: the offset (the hub keeps this number rather than the id string). */
   offset?: number;
@@ -19,7 +19,13 @@ export interface StreamMessage {
   timestamp: number;
   key?: string;
   decoded: Decoded;
-  size: number;
+  /** The payload as read (the hub keeps these bytes, not the decoded value). */
+  bytes: Uint8Array;
+}
+
+/** Kafka `partition:offset` or the Redis stream entry id. */
+export function messageId(m: StreamMessage): string {
+  return m.id ?? `${m.partition}:${m.offset}`;
 }
 
 /**
