@@ -38,6 +38,15 @@ describe('the Stream rates report section', () => {
     expect(html).toContain('11:55:00 UTC');
     expect(html).toContain('2 messages could not be decoded.');
     expect(html).not.toContain('<script');
+    // The introduction stays with the first stream at a page break.
+    expect(html).toMatch(
+      /^<div><p style="break-after:avoid;break-inside:avoid">/,
+    );
+    expect(
+      renderToStaticMarkup(
+        streamRatesSection([{ ...summary('live'), decodeFailures: 1 }])!,
+      ),
+    ).toContain('1 message could not be decoded.');
   });
 
   it('says when a stream was unreachable, and is left out for an entity without streams', () => {

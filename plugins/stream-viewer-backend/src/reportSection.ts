@@ -46,7 +46,8 @@ export function streamRatesSection(summaries: StreamSummary[]) {
     null,
     h(
       'p',
-      null,
+      // The introduction goes with the first stream, not alone at the foot of a page.
+      { style: { breakAfter: 'avoid', breakInside: 'avoid' } },
       `Messages over the last ${
         summaries[0].windowMs / 60_000
       } minutes on the Kafka topics and Redis Streams this entity uses, read by the stream viewer when the report was made.`,
@@ -112,7 +113,13 @@ export function streamRatesSection(summaries: StreamSummary[]) {
             })
           : null,
         s.decodeFailures
-          ? h('p', null, `${s.decodeFailures} messages could not be decoded.`)
+          ? h(
+              'p',
+              null,
+              `${number(s.decodeFailures)} ${
+                s.decodeFailures === 1 ? 'message' : 'messages'
+              } could not be decoded.`,
+            )
           : null,
       ),
     ),

@@ -13,7 +13,7 @@ const CSS = `
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e6e9ed; vertical-align: top; word-break: break-word; }
-  th { background: #f3f6f8; font-size: 9pt; color: #3a4350; }
+  th { background: #f3f6f8; font-size: 9pt; color: #3a4350; word-break: normal; }
   dl.facts { display: grid; grid-template-columns: 130px 1fr; gap: 3px 12px; margin: 0; }
   dl.facts dt { color: #5b6470; }
   dl.facts dd { margin: 0; }
