@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { HEADLESS_CHROMIUM_ARGS } from './plugins/reports-backend/src/service/chromiumArgs';
 
 /**
  * End-to-end tests run in Debian's Chromium (Playwright's own browser downloads are not
@@ -20,14 +21,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: HEADLESS_CHROMIUM_ARGS,
     },
   },
 });

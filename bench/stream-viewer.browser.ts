@@ -8,6 +8,7 @@
  */
 import { chromium } from 'playwright-core';
 import { percentile } from './lib';
+import { HEADLESS_CHROMIUM_ARGS } from '../plugins/reports-backend/src/service/chromiumArgs';
 
 export async function browserBench(
   portal: string,
@@ -16,14 +17,7 @@ export async function browserBench(
 ) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: HEADLESS_CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({
@@ -37,8 +31,12 @@ export async function browserBench(
       .first()
       .waitFor({ timeout: 60_000 })
       .catch(async error => {
-        await page.screenshot({ path: 'test-results/bench-streams-browser-failed.png' });
-        throw new Error(`the Streams tab showed no chart (see test-results/bench-streams-browser-failed.png): ${error.message}`);
+        await page.screenshot({
+          path: 'test-results/bench-streams-browser-failed.png',
+        });
+        throw new Error(
+          `the Streams tab showed no chart (see test-results/bench-streams-browser-failed.png): ${error.message}`,
+        );
       });
     await page.waitForTimeout(3000); // the history is drawn, steady state
     // Count the updates the page drew: the chart's snapshot time changes once per update.

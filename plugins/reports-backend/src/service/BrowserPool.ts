@@ -2,14 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Browser, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
+import { HEADLESS_CHROMIUM_ARGS } from './chromiumArgs';
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...HEADLESS_CHROMIUM_ARGS,
   '--disable-dev-shm-usage',
   // No network at all, below the request interception: every connection (including speculative
   // preconnects, which never reach interception) goes to a dead local proxy, loopback included.
