@@ -25,6 +25,10 @@ export async function browserBench(
     });
     await page.goto(portal);
     await page.getByRole('button', { name: 'Enter' }).click();
+    // Signed in once the home page shows (a navigation before that lands on the sign-in page).
+    await page
+      .getByText('Welcome to StackTalk Portal')
+      .waitFor({ timeout: 60_000 });
     await page.goto(`${portal}/catalog/default/${entity}/streams`);
     await page
       .locator('[data-last-at]')
