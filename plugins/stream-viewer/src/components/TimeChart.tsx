@@ -65,21 +65,25 @@ const time = new Intl.DateTimeFormat(undefined, {
 });
 export const formatTime = (t: number) => time.format(t);
 
-const STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+const STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 180, 300, 600, 900, 1800, 3600];
 
 /**
- * Ticks at round times, at most `max` across [from, to]. Given these, recharts shows them all
- * (`interval={0}`) instead of measuring every label in the DOM (a forced layout per chart per
- * update) to thin them out.
+ * Ticks at round times, at most `max` across [from, to], none in the last 6 % (where a label
+ * would not fit). Given these, recharts shows them all (`interval={0}`) instead of measuring
+ * every label in the DOM (a forced layout per chart per update) to thin them out.
  */
 export function timeTicks(from: number, to: number, max = 6): number[] {
   const step =
     (STEPS_S.find(s => (to - from) / (s * 1000) <= max) ??
       STEPS_S[STEPS_S.length - 1]) * 1000;
+  // A label centred on a tick right at the end would be cut off by the chart's edge.
+  const last = to - (to - from) * 0.06;
   const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
+  for (let t = Math.ceil(from / step) * step; t <= last; t += step)
+    ticks.push(t);
   return ticks;
 }
+
 const compact = new Intl.NumberFormat('en', {
   notation: 'compact',
   maximumFractionDigits: 1,
