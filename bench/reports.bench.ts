@@ -58,6 +58,10 @@ const entity: Entity = {
 };
 
 async function main() {
+  // Baseline (c) is the program being replaced: say how to get it rather than fail on ENOENT.
+  await promisify(execFile)('wkhtmltopdf', ['--version']).catch(() => {
+    throw new Error('wkhtmltopdf is not installed: it is baseline (c) of this benchmark (apt-get install wkhtmltopdf)');
+  });
   const templates = createTemplates(() => BUILTIN_SECTIONS);
   const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined });
   console.log(`Service overview HTML: ${Math.round(html.length / 1024)} KiB; ${os.cpus().length} CPU cores; ${N} PDFs per run (${NAIVE_N} for the naive launch)`);
