@@ -162,26 +162,32 @@ export class MessageStore {
     return this.chunks[this.chunkIds[j] - this.firstChunk];
   }
 
-  /** Makes room for `needed` bytes at `chunkEnd` of the last chunk (a new chunk when it is full). */
-  private place(needed: number) {
-    const last = this.chunks[this.chunks.length - 1];
-    if (last && this.chunkEnd + needed <= last.length) return;
-    this.chunks.push(takeChunk(needed));
-    this.chunkEnd = 0;
+  /**
+   * Claims `extent(j)` bytes after the last message's (in a new chunk when the last one is
+   * full) for message j, records where they are, and returns their chunk.
+   */
+  private claim(j: number): Buffer {
+    const needed = this.extent(j);
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || this.chunkEnd + needed > chunk.length) {
+      chunk = takeChunk(needed);
+      this.chunks.push(chunk);
+      this.chunkEnd = 0;
+    }
+    this.chunkIds[j] = this.firstChunk + this.chunks.length - 1;
+    this.starts[j] = this.chunkEnd;
+    this.chunkEnd += needed;
+    return chunk;
   }
 
-  /** Writes message j's bytes after the last message's. */
+  /** Writes message j's bytes (its lengths already set) after the last message's. */
   private write(j: number, bytes: Uint8Array, key?: string, id?: string) {
-    this.place(this.extent(j));
-    const chunk = this.chunks[this.chunks.length - 1];
-    let at = this.chunkEnd;
-    this.chunkIds[j] = this.firstChunk + this.chunks.length - 1;
-    this.starts[j] = at;
+    const chunk = this.claim(j);
+    let at = this.starts[j];
     chunk.set(bytes, at);
     at += bytes.length;
     if (key) at += chunk.write(key, at, 'utf8');
-    if (id) at += chunk.write(id, at, 'utf8');
-    this.chunkEnd = at;
+    if (id) chunk.write(id, at, 'utf8');
   }
 
   /** Gives back the chunks no kept message uses any more. */
@@ -230,6 +236,11 @@ export class MessageStore {
     this.head = end;
     if (this.length === 0) this.head = 0;
     this.releaseChunks();
+  }
+
+  /** Drops every message; the chunks go back to the pool (a stopped stream). */
+  clear() {
+    this.dropOldest(this.length);
   }
 
   /** Event time of the i-th oldest kept message. */
@@ -358,12 +369,7 @@ export class MessageStore {
     for (let j = 0; j < n; j++) {
       const from = old[this.chunkIds[j] - oldFirst];
       const at = this.starts[j];
-      this.place(this.extent(j));
-      const chunk = this.chunks[this.chunks.length - 1];
-      from.copy(chunk, this.chunkEnd, at, at + this.extent(j));
-      this.chunkIds[j] = this.firstChunk + this.chunks.length - 1;
-      this.starts[j] = this.chunkEnd;
-      this.chunkEnd += this.extent(j);
+      from.copy(this.claim(j), this.starts[j], at, at + this.extent(j));
     }
     old.forEach(giveChunk);
     this.filters.clear();

@@ -249,7 +249,7 @@ export class StreamHub {
           if (owner.subscribers.size === 0 && this.streams.get(key) === owner) {
             this.streams.delete(key);
             owner.source.stop().catch(() => {});
-            owner.store.dropOldest(owner.store.length); // its memory goes back to the pool
+            owner.store.clear();
           }
         }, this.o.graceMs);
         owner.stopTimer.unref?.();
@@ -590,7 +590,7 @@ export class StreamHub {
     this.timer = undefined;
     for (const s of this.streams.values()) clearTimeout(s.stopTimer);
     await Promise.all([...this.streams.values()].map(s => s.source.stop()));
-    for (const s of this.streams.values()) s.store.dropOldest(s.store.length);
+    for (const s of this.streams.values()) s.store.clear();
     this.streams.clear();
   }
 }
