@@ -126,6 +126,11 @@ describe.each(databases.eachSupportedId())('reports routes on %s', databaseId =>
     const unknownTemplate = await post({ entityRef: 'component:default/stacktalk-report-service', template: 'quarterly-earnings' });
     expect([unknownTemplate.status, unknownTemplate.body.error.message]).toEqual([404, expect.stringContaining('No report template "quarterly-earnings"')]);
     expect((await post({ entityRef: 'group:default/reporting', template: 'service-overview' })).status).toBe(400);
+    const noDocs = await post({ entityRef: 'system:default/stacktalk', template: 'techdocs' });
+    expect([noDocs.status, noDocs.body.error.message]).toEqual([
+      400,
+      'TechDocs to PDF is for entities with TechDocs (a backstage.io/techdocs-ref annotation): system:default/stacktalk has none',
+    ]);
     expect((await post({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview', format: 'A3' })).body.error.message).toMatch(/A4, Letter/);
     await request(server).get('/api/reports/reports/no-such-id').set('Authorization', ADA).expect(404);
   });

@@ -12,7 +12,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { ReportTemplate } from '../templates/ReportTemplates';
-import { templateApplies } from '../templates/ReportTemplates';
+import { templateRefusal } from '../templates/ReportTemplates';
 import { QueueFullError, type ReportQueue } from './ReportQueue';
 import type { ReportWorker } from './ReportWorker';
 import type { ReportSchedules } from './ReportSchedules';
@@ -63,7 +63,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = req.query.entityRef ? await entityFor(req.query.entityRef, credentials) : undefined;
     res.json({
       templates: [...templates.values()]
-        .filter(t => !entity || templateApplies(t, entity))
+        .filter(t => !entity || !templateRefusal(t, entity))
         .map(({ id, title, description, kinds }) => ({ id, title, description, kinds })),
       chromium: options.chromiumMissing ? { available: false, message: options.chromiumMissing } : { available: true },
     });
@@ -76,7 +76,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await authorize(reportsCreatePermission, entityRef, credentials);
     const template = templates.get(String(body?.template ?? ''));
     if (!template) throw new NotFoundError(`No report template "${String(body?.template ?? '').slice(0, 60)}"; available: ${[...templates.keys()].join(', ')}`);
-    if (!templateApplies(template, entity)) throw new InputError(`${template.title} is for ${template.kinds.join(', ')} entities, not ${entity.kind}`);
+    const refusal = templateRefusal(template, entity);
+    if (refusal) throw new InputError(refusal);
     const format = (body?.format ?? 'A4') as PaperFormat;
     if (!FORMATS.includes(format)) throw new InputError(`format must be one of ${FORMATS.join(', ')}`);
     return { entityRef, template: template.id, format };

@@ -6,8 +6,8 @@ import { document, h } from './Document';
 import { readDocsPages, type TechDocsFileReader } from './techdocsPages';
 
 export interface ReportTemplate extends ReportTemplateInfo {
-  /** Narrower than `kinds`, e.g. only entities with TechDocs. */
-  appliesTo?(entity: Entity): boolean;
+  /** Narrower than `kinds`, e.g. only entities with TechDocs: what it takes, said in words, and the test. */
+  requires?: { what: string; test(entity: Entity): boolean };
   /** Static HTML for the PDF; `onProgress` gets 0–1 while sections are gathered. */
   build(context: ReportSectionContext, onProgress?: (fraction: number, stage: string) => void): Promise<string>;
 }
@@ -85,7 +85,10 @@ function techdocsPdf(readerFor: (entity: Entity) => TechDocsFileReader): ReportT
     title: 'TechDocs to PDF',
     description: "The entity's whole documentation site as one PDF with a table of contents, headers, footers and page numbers",
     kinds: ['component', 'api', 'resource', 'system', 'domain'],
-    appliesTo: entity => !!entity.metadata.annotations?.['backstage.io/techdocs-ref'],
+    requires: {
+      what: 'entities with TechDocs (a backstage.io/techdocs-ref annotation)',
+      test: entity => !!entity.metadata.annotations?.['backstage.io/techdocs-ref'],
+    },
     async build({ entity }, onProgress) {
       const pages = await readDocsPages(readerFor(entity), (done, total) => onProgress?.(done / total, `reading page ${done + 1} of ${total}`));
       const anchor = (i: number) => `page-${i}`;
@@ -106,6 +109,9 @@ export function createTemplates(sections: () => ReportSection[], techdocs?: (ent
   return new Map(all.map(t => [t.id, t]));
 }
 
-export function templateApplies(template: ReportTemplate, entity: Entity) {
-  return template.kinds.includes(entity.kind.toLowerCase()) && (template.appliesTo?.(entity) ?? true);
+/** Why `template` cannot report on `entity` (undefined: it can). */
+export function templateRefusal(template: ReportTemplate, entity: Entity): string | undefined {
+  if (!template.kinds.includes(entity.kind.toLowerCase())) return `${template.title} is for ${template.kinds.join(', ')} entities, not ${entity.kind}`;
+  if (template.requires && !template.requires.test(entity)) return `${template.title} is for ${template.requires.what}: ${stringifyEntityRef(entity)} has none`;
+  return undefined;
 }
