@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import {
-  decodePayload,
-  getAtPath,
-  parseJsonPath,
-} from '@stacktalk/plugin-stream-viewer-common';
-import { toTimestamp } from './RedisStreamSource';
 import type {
   SourceHandlers,
   StartPosition,
@@ -31,24 +25,13 @@ export interface KafkaTopicSourceOptions {
 const EMPTY = Buffer.alloc(0);
 const SLICE = 256;
 
-function toMessage(
-  partition: number,
-  m: KafkaMessage,
-  tsPath: Array<string | number> | undefined,
-): StreamMessage {
-  const bytes = m.value ?? EMPTY;
-  const decoded = decodePayload(bytes);
-  const brokerTime = Number(m.timestamp) || Date.now();
+function toMessage(partition: number, m: KafkaMessage): StreamMessage {
   return {
     partition,
     offset: Number(m.offset),
-    timestamp:
-      tsPath && decoded.kind === 'json'
-        ? toTimestamp(getAtPath(decoded.value, tsPath), brokerTime)
-        : brokerTime,
+    time: Number(m.timestamp) || Date.now(),
     key: m.key ? m.key.toString('utf8') : undefined,
-    decoded,
-    bytes,
+    bytes: m.value ?? EMPTY,
   };
 }
 
@@ -59,8 +42,11 @@ function toMessage(
 export class KafkaTopicSource implements StreamSource {
   private consumer?: Consumer;
   private watchdog?: NodeJS.Timeout;
+  readonly timestampField?: string;
 
-  constructor(private readonly options: KafkaTopicSourceOptions) {}
+  constructor(private readonly options: KafkaTopicSourceOptions) {
+    this.timestampField = options.timestampField;
+  }
 
   private client(retries: number) {
     return new Kafka({
@@ -74,9 +60,6 @@ export class KafkaTopicSource implements StreamSource {
   }
 
   async start(handlers: SourceHandlers) {
-    const tsPath = this.options.timestampField
-      ? parseJsonPath(this.options.timestampField)
-      : undefined;
     const kafka = this.client(Number.MAX_SAFE_INTEGER);
     const consumer = kafka.consumer({
       groupId: `stacktalk-stream-viewer-${randomUUID()}`,
@@ -146,14 +129,14 @@ export class KafkaTopicSource implements StreamSource {
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        // A fetch brings thousands of messages per partition: decoded in slices, each slice's
-        // decoded values die young instead of all of them outliving a garbage collection.
+        // A fetch brings thousands of messages per partition: handed over in slices, so each
+        // slice's message objects die young instead of all of them outliving a garbage collection.
         const { messages, partition } = batch;
         for (let i = 0; i < messages.length; i += SLICE) {
           const slice: StreamMessage[] = [];
           const end = Math.min(messages.length, i + SLICE);
           for (let k = i; k < end; k++)
-            slice.push(toMessage(partition, messages[k], tsPath));
+            slice.push(toMessage(partition, messages[k]));
           handlers.onMessages(slice);
         }
       },
@@ -175,9 +158,6 @@ export class KafkaTopicSource implements StreamSource {
       throw new Error(
         'a Kafka topic starts at an offset, not a stream entry id',
       );
-    const tsPath = this.options.timestampField
-      ? parseJsonPath(this.options.timestampField)
-      : undefined;
     const topic = this.options.topic;
     const kafka = this.client(3);
     const admin = kafka.admin();
@@ -280,7 +260,7 @@ export class KafkaTopicSource implements StreamSource {
                 }
                 if (offset === end - 1) pending.delete(p);
                 if (Number(m.timestamp) < notBefore) continue;
-                out.push(toMessage(p, m, tsPath));
+                out.push(toMessage(p, m));
                 read++;
               }
               if (out.length) onMessages(out);

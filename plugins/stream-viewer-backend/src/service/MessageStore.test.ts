@@ -13,8 +13,7 @@ const message = (i: number, partition = i % 3): StreamMessage => {
   return {
     partition,
     offset: i,
-    timestamp: 1_000_000 + i,
-    decoded: decodePayload(bytes),
+    time: 1_000_000 + i,
     bytes,
   };
 };
@@ -25,18 +24,21 @@ const redisEntry = (
   key?: string,
 ): StreamMessage => ({
   id,
-  timestamp,
+  time: timestamp,
   ...(key !== undefined ? { key } : {}),
-  decoded: decodePayload(bytes),
   bytes,
 });
+
+/** As the hub pushes: the transport's time as event time, the kind decodePayload gives. */
+const push = (store: MessageStore, m: StreamMessage, values: number[]) =>
+  store.push(m, m.time, decodePayload(m.bytes).kind, values);
 
 describe('MessageStore', () => {
   it('keeps messages in columns across growth, eviction and compaction, and gives them back decoded', () => {
     const store = new MessageStore();
     store.addField(parseJsonPath('$.seq'));
     for (let i = 0; i < 5000; i++) {
-      store.push(message(i), [i]);
+      push(store, message(i), [i]);
       if (store.length > 1500) store.dropOldest(store.length - 1500);
     }
     expect(store.length).toBe(1500);
@@ -59,8 +61,9 @@ describe('MessageStore', () => {
 
   it('keeps Redis ids and non-JSON payloads as they are', () => {
     const store = new MessageStore();
-    store.push(redisEntry('1700000000000-0', 1, Buffer.from('42')), []);
-    store.push(
+    push(store, redisEntry('1700000000000-0', 1, Buffer.from('42')), []);
+    push(
+      store,
       redisEntry('1700000000000-1', 2, Buffer.from([0xff, 0x00]), 'k'),
       [],
     );
@@ -81,7 +84,7 @@ describe('MessageStore', () => {
 
   it('tests each message once per filter, and forgets filters nobody uses', () => {
     const store = new MessageStore();
-    for (let i = 0; i < 100; i++) store.push(message(i), []);
+    for (let i = 0; i < 100; i++) push(store, message(i), []);
     const filter = parseFilter('$.status >= 500');
     const test = jest.spyOn(filter, 'test');
     const hits = () =>
@@ -91,7 +94,7 @@ describe('MessageStore', () => {
     expect(hits()).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
     expect(hits()).toHaveLength(10);
     expect(test).toHaveBeenCalledTimes(100);
-    store.push(message(100), []);
+    push(store, message(100), []);
     expect(hits()).toHaveLength(11);
     expect(test).toHaveBeenCalledTimes(101);
     store.retainFilters(new Set());
@@ -102,7 +105,7 @@ describe('MessageStore', () => {
   it('sorts history merged after live messages into time order, ids and values along', () => {
     const store = new MessageStore();
     store.addField(parseJsonPath('$.seq'));
-    for (const i of [5, 6, 7, 1, 2, 3]) store.push(message(i), [i]);
+    for (const i of [5, 6, 7, 1, 2, 3]) push(store, message(i), [i]);
     expect(store.idSet()).toEqual(
       new Set([5, 6, 7, 1, 2, 3].map(i => `${i % 3}:${i}`)),
     );
@@ -127,9 +130,8 @@ describe('MessageStore', () => {
         ...(i % 2 ? { id: `${1_700_000_000_000 + i}-${i % 5}` } : {}),
         partition: i % 2 ? undefined : i % 4,
         offset: i % 2 ? undefined : i,
-        timestamp: 10_000 + i,
+        time: 10_000 + i,
         ...(key !== undefined ? { key } : {}),
-        decoded: decodePayload(bytes),
         bytes,
       };
     };
@@ -138,7 +140,7 @@ describe('MessageStore', () => {
       return {
         id: m.id ?? `${m.partition}:${m.offset}`,
         ...(m.partition !== undefined ? { partition: m.partition } : {}),
-        timestamp: m.timestamp,
+        timestamp: m.time,
         ...(m.key !== undefined ? { key: m.key } : {}),
         size: m.bytes.length,
         kind: 'json',
@@ -146,7 +148,7 @@ describe('MessageStore', () => {
       };
     };
     for (let i = 0; i < 6000; i++) {
-      store.push(entry(i), []);
+      push(store, entry(i), []);
       if (store.length > 700) store.dropOldest(1 + (i % 3));
     }
     const kept = store.length;
@@ -155,13 +157,13 @@ describe('MessageStore', () => {
       expect(store.message(i)).toEqual(expected(first + i));
     expect(store.message(kept - 1)).toEqual(expected(5999));
     // History older than everything kept, appended and sorted in.
-    for (let i = first - 50; i < first; i++) store.push(entry(i), []);
+    for (let i = first - 50; i < first; i++) push(store, entry(i), []);
     store.sortByTime();
     expect(store.length).toBe(kept + 50);
     for (let i = 0; i < store.length; i += 13)
       expect(store.message(i)).toEqual(expected(first - 50 + i));
     store.dropOldest(store.length);
-    store.push(entry(7), []);
+    push(store, entry(7), []);
     expect(store.message(0)).toEqual(expected(7));
   });
 });

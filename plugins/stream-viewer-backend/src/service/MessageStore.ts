@@ -1,10 +1,10 @@
 import {
   decodePayload,
-  getAtPath,
   type DecodedKind,
   type LatestMessage,
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
+import { PayloadReader } from './PayloadReader';
 import type { StreamMessage } from './types';
 
 const KINDS: DecodedKind[] = ['json', 'number', 'text', 'binary'];
@@ -14,18 +14,6 @@ const KIND_CODE: Record<DecodedKind, number> = {
   text: 2,
   binary: 3,
 };
-
-/** A field of a decoded message (NaN: none); `$` of a plain-number message is the number itself. */
-export function numberAt(
-  kind: DecodedKind,
-  value: unknown,
-  path: Array<string | number>,
-): number {
-  let v: unknown;
-  if (kind === 'json') v = getAtPath(value, path);
-  else if (kind === 'number' && path.length === 0) v = value;
-  return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
-}
 
 /**
  * Free 1 MiB chunks for message bytes, shared by all stores. Memory a process touches for the
@@ -89,8 +77,11 @@ export class MessageStore {
   /** Adds a column for a charted field and computes it for the kept messages. */
   addField(path: Array<string | number>) {
     const column = new Float64Array(this.capacity).fill(Number.NaN);
-    for (let j = this.head; j < this.head + this.length; j++)
-      column[j] = numberAt(KINDS[this.kinds[j]], this.valueAt(j), path);
+    const reader = new PayloadReader([path]);
+    for (let j = this.head; j < this.head + this.length; j++) {
+      reader.read(this.payload(j));
+      column[j] = reader.numbers[0];
+    }
     this.fields.push(column);
   }
 
@@ -203,10 +194,15 @@ export class MessageStore {
   }
 
   /**
-   * Appends one decoded message with its field values already extracted (`values[i]` for field
-   * column i). Its bytes are copied; nothing of the message object is kept.
+   * Appends one message, read by the hub: its event time, kind and field values (`values[i]` for
+   * field column i). Its bytes are copied; nothing of the message object is kept.
    */
-  push(m: StreamMessage, values: ArrayLike<number>) {
+  push(
+    m: StreamMessage,
+    timestamp: number,
+    kind: DecodedKind,
+    values: ArrayLike<number>,
+  ) {
     let j = this.head + this.length;
     if (j >= this.capacity) {
       this.grow(this.length + 1);
@@ -218,10 +214,10 @@ export class MessageStore {
     this.keyLengths[j] = m.key === undefined ? -1 : Buffer.byteLength(m.key);
     this.idLengths[j] = id ? Buffer.byteLength(id) : 0;
     this.write(j, bytes, m.key, id);
-    this.ts[j] = m.timestamp;
+    this.ts[j] = timestamp;
     this.partitions[j] = m.partition ?? -1;
     this.offsets[j] = m.offset ?? Number.NaN;
-    this.kinds[j] = KIND_CODE[m.decoded.kind];
+    this.kinds[j] = KIND_CODE[kind];
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) fields[i][j] = values[i];
     if (this.filters.size)
@@ -273,10 +269,13 @@ export class MessageStore {
     return this.chunkOf(j).toString('utf8', at, at + length);
   }
 
-  private valueAt(j: number): unknown {
+  private payload(j: number): Uint8Array {
     const at = this.starts[j];
-    return decodePayload(this.chunkOf(j).subarray(at, at + this.sizes[j]))
-      .value;
+    return this.chunkOf(j).subarray(at, at + this.sizes[j]);
+  }
+
+  private valueAt(j: number): unknown {
+    return decodePayload(this.payload(j)).value;
   }
 
   /** The i-th oldest message with its payload decoded again. */

@@ -1,9 +1,4 @@
 import Redis from 'ioredis';
-import {
-  decodePayload,
-  getAtPath,
-  parseJsonPath,
-} from '@stacktalk/plugin-stream-viewer-common';
 import type {
   SourceHandlers,
   StartPosition,
@@ -28,32 +23,14 @@ function entryPayload(fields: string[]): Uint8Array {
   return encoder.encode(JSON.stringify(object));
 }
 
-export function toTimestamp(value: unknown, fallback: number): number {
-  if (typeof value === 'number' && Number.isFinite(value))
-    return value < 1e11 ? value * 1000 : value;
-  if (typeof value === 'string') {
-    const t = Date.parse(value);
-    if (!Number.isNaN(t)) return t;
-  }
-  return fallback;
-}
-
-/** Entries as XREAD / XRANGE return them → decoded messages. */
-function toMessages(
-  entries: Array<[string, string[]]>,
-  tsPath: Array<string | number> | undefined,
-): StreamMessage[] {
+/** Entries as XREAD / XRANGE return them → messages. */
+function toMessages(entries: Array<[string, string[]]>): StreamMessage[] {
   const now = Date.now();
-  return entries.map(([id, fields]) => {
-    const bytes = entryPayload(fields);
-    const decoded = decodePayload(bytes);
-    const idTime = Number(id.split('-')[0]) || now;
-    const timestamp =
-      tsPath && decoded.kind === 'json'
-        ? toTimestamp(getAtPath(decoded.value, tsPath), idTime)
-        : idTime;
-    return { id, timestamp, decoded, bytes };
-  });
+  return entries.map(([id, fields]) => ({
+    id,
+    time: Number(id.split('-')[0]) || now,
+    bytes: entryPayload(fields),
+  }));
 }
 
 export interface RedisStreamSourceOptions {
@@ -74,13 +51,13 @@ export class RedisStreamSource implements StreamSource {
   private redis?: Redis;
   private stopped = false;
   private loop?: Promise<void>;
+  readonly timestampField?: string;
 
-  constructor(private readonly options: RedisStreamSourceOptions) {}
+  constructor(private readonly options: RedisStreamSourceOptions) {
+    this.timestampField = options.timestampField;
+  }
 
   async start(handlers: SourceHandlers) {
-    const tsPath = this.options.timestampField
-      ? parseJsonPath(this.options.timestampField)
-      : undefined;
     this.redis = new Redis(this.options.url, {
       connectionName: this.options.clientName,
       maxRetriesPerRequest: null,
@@ -125,7 +102,7 @@ export class RedisStreamSource implements StreamSource {
           if (!result) continue;
           const entries = result[0][1];
           lastId = entries[entries.length - 1][0];
-          handlers.onMessages(toMessages(entries, tsPath));
+          handlers.onMessages(toMessages(entries));
         } catch (error) {
           if (this.stopped) break;
           live = false;
@@ -149,9 +126,6 @@ export class RedisStreamSource implements StreamSource {
   ) {
     if (from.kind === 'offset')
       throw new Error('a Redis stream starts at an entry id, not an offset');
-    const tsPath = this.options.timestampField
-      ? parseJsonPath(this.options.timestampField)
-      : undefined;
     const redis = new Redis(this.options.url, {
       connectionName: `${this.options.clientName}:history`,
       maxRetriesPerRequest: 2,
@@ -172,7 +146,7 @@ export class RedisStreamSource implements StreamSource {
         const before = entries.filter(
           ([id]) => Number(id.split('-')[0]) < until,
         );
-        if (before.length) onMessages(toMessages(before, tsPath));
+        if (before.length) onMessages(toMessages(before));
         read += before.length;
         if (before.length < entries.length || entries.length === 0) break;
         start = `(${entries[entries.length - 1][0]}`;

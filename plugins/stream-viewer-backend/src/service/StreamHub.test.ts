@@ -189,6 +189,42 @@ describe('StreamHub over a real Redis Stream', () => {
     await hub.close();
   });
 
+  it('takes event times from the timestamp field (ms, seconds or a date), else from the entry id', async () => {
+    const key = `${RUN}:times`;
+    const hub = hubFor();
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      key,
+      { windowMs: 3_600_000, fields: ['$.v'], payloads: true },
+      s => void (snap = s),
+    );
+    await until(() => snap?.connection.state === 'live', 'live');
+    // After the moment of subscribing: a viewer starting now sees nothing older.
+    const now = Date.now();
+    const ms = now + 60_000;
+    const seconds = Math.floor((now + 120_000) / 1000);
+    const date = new Date(now + 180_000).toISOString();
+    await redis.xadd(key, '*', 'data', JSON.stringify({ ts: ms, v: 1 }));
+    await redis.xadd(key, '*', 'data', JSON.stringify({ v: 2, ts: seconds }));
+    await redis.xadd(key, '*', 'data', JSON.stringify({ ts: date, v: 3 }));
+    const id = await redis.xadd(
+      key,
+      '*',
+      'data',
+      JSON.stringify({ v: 4, ts: 'not a time' }),
+    );
+    await until(() => snap?.totals.messages === 4, '4 messages');
+    const byValue = new Map(
+      snap!.latest!.map(m => [(m.value as any).v, m.timestamp]),
+    );
+    expect(byValue.get(1)).toBe(ms);
+    expect(byValue.get(2)).toBe(seconds * 1000);
+    expect(byValue.get(3)).toBe(Date.parse(date));
+    expect(byValue.get(4)).toBe(Number(id!.split('-')[0]));
+    off();
+    await hub.close();
+  });
+
   it('gives a viewer that cannot keep up the newest snapshot, never a queue', async () => {
     const key = `${RUN}:slow`;
     const hub = new StreamHub({

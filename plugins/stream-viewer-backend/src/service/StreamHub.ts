@@ -6,7 +6,8 @@ import {
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { downsample, ratePerSecond, type Point } from './Downsampler';
-import { MessageStore, numberAt } from './MessageStore';
+import { MessageStore } from './MessageStore';
+import { PayloadReader } from './PayloadReader';
 import { Rollup, type RollupInput } from './Rollup';
 import {
   messageId,
@@ -66,6 +67,11 @@ class StreamState {
   readonly tenths = new Rollup(100, FINE_RETENTION_MS, false);
   readonly fields: string[] = [];
   private readonly paths: Array<Array<string | number>> = [];
+  /** The stream's timestamp field, read with the charted fields (after them) when there is one. */
+  private readonly tsPath?: Array<string | number>;
+  private reader!: PayloadReader;
+  /** The reader's values of the charted fields (a view of `reader.numbers`). */
+  private values!: Float64Array;
   total = 0;
   decodeFailures = 0;
   connection: ConnectionState = { state: 'connecting', since: Date.now() };
@@ -78,8 +84,7 @@ class StreamState {
   /** Backfills run one after the other, so each sees what the previous one covered. */
   backfillChain: Promise<unknown> = Promise.resolve();
   readonly backfills = new Map<string, BackfillProgress>();
-  /** Reused for each message: its field values and what the rollups need of it. */
-  private values: number[] = [];
+  /** Reused for each message: what the rollups need of it. */
   private readonly rollupInput: RollupInput = { timestamp: 0, values: [] };
 
   constructor(
@@ -88,41 +93,52 @@ class StreamState {
     readonly maxAgeMs: number,
   ) {
     this.seconds = new Rollup(1000, maxAgeMs + 60_000);
+    if (source.timestampField)
+      this.tsPath = parseJsonPath(source.timestampField);
+    this.track([]);
   }
 
   /** Starts charting `fields` (values of buffered messages are computed now, rollups from now on). */
   track(fields: string[]) {
-    for (const field of fields) {
-      if (this.fields.includes(field)) continue;
+    const added = fields.filter(f => !this.fields.includes(f));
+    if (added.length === 0 && this.reader) return;
+    for (const field of added) {
       const path = parseJsonPath(field);
       this.fields.push(field);
       this.paths.push(path);
       this.store.addField(path);
     }
-    this.values = new Array(this.paths.length).fill(Number.NaN);
+    this.reader = new PayloadReader(
+      this.tsPath ? [...this.paths, this.tsPath] : this.paths,
+    );
+    this.values = this.reader.numbers.subarray(0, this.paths.length);
   }
 
-  /** Live batches are appended; history from a backfill is merged in time order, without duplicates. */
-  add(batch: StreamMessage[], history = false) {
+  /**
+   * Live batches are appended; history from a backfill is merged in time order, without
+   * duplicates, and `history.earliest` lowered to the earliest event time it had.
+   */
+  add(batch: StreamMessage[], history?: { earliest: number }) {
     const known = history ? this.store.idSet() : undefined;
     let added = 0;
-    const paths = this.paths;
+    const reader = this.reader;
     const values = this.values;
+    const ts = this.tsPath ? this.paths.length : -1;
     const input = this.rollupInput;
+    input.values = values;
     for (const m of batch) {
+      const kind = reader.read(m.bytes);
+      const timestamp = ts < 0 ? m.time : reader.time(ts, m.time);
+      // History counts as read even where the hub already had it (dropped here by id).
+      if (history) history.earliest = Math.min(history.earliest, timestamp);
       if (known?.has(messageId(m))) continue;
-      const kind = m.decoded.kind;
-      const decoded = m.decoded.value;
-      for (let i = 0; i < paths.length; i++)
-        values[i] = numberAt(kind, decoded, paths[i]);
       this.total++;
       if (kind === 'binary') this.decodeFailures++;
-      input.timestamp = m.timestamp;
+      input.timestamp = timestamp;
       input.partition = m.partition;
-      input.values = values;
       this.seconds.add(input);
       this.tenths.add(input);
-      this.store.push(m, values);
+      this.store.push(m, timestamp, kind, values);
       added++;
     }
     if (history && added) this.store.sortByTime();
@@ -286,7 +302,7 @@ export class StreamHub {
       });
       return;
     }
-    let earliest = Infinity;
+    const history = { earliest: Infinity };
     stream.backfillChain = stream.backfillChain.then(async () => {
       // Read up to a moment the live reader already covers (a Kafka consumer starts at the end
       // when it joins, seconds after it was created): wait until it is live. Overlap is dropped by id.
@@ -309,8 +325,7 @@ export class StreamHub {
           start,
           until,
           batch => {
-            for (const m of batch) earliest = Math.min(earliest, m.timestamp);
-            progress.loaded += stream.add(batch, true);
+            progress.loaded += stream.add(batch, history);
           },
           this.o.maxBackfill,
         );
@@ -323,6 +338,7 @@ export class StreamHub {
         // A time seek, or a Redis id, read everything from its start: the hub now covers it.
         if (start.kind === 'time' && progress.loaded < this.o.maxBackfill)
           stream.coveredFrom = Math.min(stream.coveredFrom, start.at);
+        const earliest = history.earliest;
         if (Number.isFinite(earliest)) {
           if (start.kind === 'id')
             stream.coveredFrom = Math.min(stream.coveredFrom, earliest);

@@ -1,25 +1,24 @@
-import type {
-  ConnectionState,
-  Decoded,
-} from '@stacktalk/plugin-stream-viewer-common';
+import type { ConnectionState } from '@stacktalk/plugin-stream-viewer-common';
 
 export type {
   ConnectionState,
   ConnectionStateName,
 } from '@stacktalk/plugin-stream-viewer-common';
 
-/** One message as read from Kafka or a Redis Stream, decoded. */
+/**
+ * One message as read from Kafka or a Redis Stream, not decoded: the hub reads what it needs of
+ * the payload (kind, event time, charted fields) in one pass (`PayloadReader`).
+ */
 export interface StreamMessage {
   /** The Redis stream entry id (a Kafka message is named by `partition:offset`: see `messageId`). */
   id?: string;
   partition?: number;
   /** Kafka: the offset (the hub keeps this number rather than the id string). */
   offset?: number;
-  /** Event time in epoch ms (the timestamp field, else the broker's time). */
-  timestamp: number;
+  /** The transport's time in epoch ms (Kafka's message timestamp, the Redis entry id's): the event time unless the stream has a timestamp field. */
+  time: number;
   key?: string;
-  decoded: Decoded;
-  /** The payload as read (the hub keeps these bytes, not the decoded value). */
+  /** The payload as read (the hub keeps these bytes, not a decoded value). */
   bytes: Uint8Array;
 }
 
@@ -45,6 +44,8 @@ export interface SourceHandlers {
 
 /** The one upstream reader of a stream; started by the hub for the first viewer. */
 export interface StreamSource {
+  /** JSON path of the payload field holding the event time (else the transport's time is used). */
+  readonly timestampField?: string;
   start(handlers: SourceHandlers): Promise<void>;
   stop(): Promise<void>;
   /**
