@@ -19,16 +19,22 @@ interface Node {
 }
 
 const FAIL = -1;
-const EMPTY = Buffer.alloc(0);
 
 /** `JSON.parse` whitespace; `trim()` also takes vertical tab and form feed around the text. */
 const isJsonSpace = (c: number) =>
   c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isTrimSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 /** Bytes that end the plain run of a string: the quote, a backslash, control and non-ASCII bytes. */
 const SPECIAL = new Uint8Array(256).map((_, c) =>
   c === 0x22 || c === 0x5c || c < 0x20 || c >= 0x80 ? 1 : 0,
 );
-const isTrimSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+/** The literals by their first byte. */
+const LITERALS = new Map(
+  ['true', 'false', 'null'].map(word => [
+    word.charCodeAt(0),
+    Uint8Array.from(word, ch => ch.charCodeAt(0)),
+  ]),
+);
 
 function node(): Node {
   return {
@@ -57,9 +63,10 @@ export class PayloadReader {
   private readonly root = node();
   /** Paths whose meaning depends on JS property lookup (`length` of an array, `["0"]`): always the slow way. */
   private readonly fast: boolean;
-  private b: Uint8Array = EMPTY;
-  private pos = 0;
-  private end = 0;
+  /** The scanner's stack: per open container its opening byte, trie node and element index. */
+  private readonly containers: number[] = [];
+  private readonly containerNodes: Array<Node | undefined> = [];
+  private readonly indices: number[] = [];
 
   constructor(private readonly paths: Array<Array<string | number>>) {
     this.numbers = new Float64Array(paths.length);
@@ -113,11 +120,7 @@ export class PayloadReader {
   /** Reads `bytes`: returns its kind and leaves the paths' values in `numbers` and `strings`. */
   read(bytes: Uint8Array): DecodedKind {
     this.clear();
-    try {
-      if (this.fast && this.scan(bytes)) return 'json';
-    } catch {
-      // nested too deep for the stack: the slow way says what it is
-    }
+    if (this.fast && this.scan(bytes)) return 'json';
     return this.slow(bytes);
   }
 
@@ -157,231 +160,213 @@ export class PayloadReader {
     return decoded.kind;
   }
 
-  /** The fast way: true when `bytes` is a JSON object or array of ASCII text, values read. */
-  private scan(bytes: Uint8Array): boolean {
-    let start = 0;
-    let end = bytes.length;
-    while (start < end && isTrimSpace(bytes[start])) start++;
-    while (end > start && isTrimSpace(bytes[end - 1])) end--;
-    const first = bytes[start];
-    if (start === end || (first !== 0x7b && first !== 0x5b)) return false;
-    this.b = bytes;
-    this.pos = start;
-    this.end = end;
-    const ok = this.value(this.root) !== FAIL && this.pos === end;
-    this.b = EMPTY; // not keeping a fetch's buffer alive
-    return ok;
-  }
-
-  private space() {
-    const b = this.b;
-    let pos = this.pos;
-    while (pos < this.end && isJsonSpace(b[pos])) pos++;
-    this.pos = pos;
-  }
-
-  /** One value at `this.pos` (no space before it); `n` is its trie node, if a path leads here. */
-  private value(n: Node | undefined): number {
-    if (n)
-      for (const p of n.under) {
-        this.numbers[p] = Number.NaN;
-        this.strings[p] = undefined;
-      }
-    const c = this.b[this.pos];
-    if (c === 0x22) {
-      const from = this.pos + 1;
-      if (this.string() === FAIL) return FAIL;
-      if (n?.ends.length) {
-        // A string is kept only where a path ends (a timestamp field); escapes take the slow way.
-        let text = '';
-        for (let i = from; i < this.pos - 1; i++) {
-          if (this.b[i] === 0x5c) return FAIL;
-          text += String.fromCharCode(this.b[i]);
-        }
-        for (const p of n.ends) this.strings[p] = text;
-      }
-      return 0;
-    }
-    if (c === 0x7b) return this.object(n);
-    if (c === 0x5b) return this.array(n);
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number(n);
-    if (c === 0x74) return this.literal('true');
-    if (c === 0x66) return this.literal('false');
-    if (c === 0x6e) return this.literal('null');
-    return FAIL;
-  }
-
-  private literal(word: string): number {
-    if (this.pos + word.length > this.end) return FAIL;
-    for (let i = 0; i < word.length; i++)
-      if (this.b[this.pos + i] !== word.charCodeAt(i)) return FAIL;
-    this.pos += word.length;
-    return 0;
-  }
-
-  /** Skips a string (at its opening quote), validating it; returns FAIL, or the position of its first backslash (0: none). */
-  private string(): number {
-    const b = this.b;
-    const end = this.end;
-    let pos = this.pos + 1;
-    let escape = 0;
+  /**
+   * The fast way: true when `bytes` is a JSON object or array of ASCII text, values read. One
+   * loop with its own stack of open containers (no recursion: no call per value, and no depth
+   * that could overflow the JS stack).
+   */
+  private scan(b: Uint8Array): boolean {
+    let pos = 0;
+    let end = b.length;
+    while (pos < end && isTrimSpace(b[pos])) pos++;
+    while (end > pos && isTrimSpace(b[end - 1])) end--;
+    if (pos === end || (b[pos] !== 0x7b && b[pos] !== 0x5b)) return false;
+    const { numbers, strings, containers, containerNodes, indices } = this;
+    let depth = 0;
+    /** The trie node of the value about to be read (undefined: no path leads there). */
+    let n: Node | undefined = this.root;
+    let key = false;
     for (;;) {
-      if (pos >= end) return FAIL;
-      const c = b[pos];
-      if (SPECIAL[c] === 0) {
-        pos++;
-        continue;
-      }
-      if (c === 0x22) break;
-      if (c < 0x20 || c >= 0x80) return FAIL;
-      if (c === 0x5c) {
-        if (!escape) escape = pos;
-        const e = b[pos + 1];
-        if (e === 0x75) {
-          for (let k = 2; k < 6; k++) {
-            const h = b[pos + k];
-            if (
-              !(
-                (h >= 0x30 && h <= 0x39) ||
-                (h >= 0x41 && h <= 0x46) ||
-                (h >= 0x61 && h <= 0x66)
-              )
-            )
-              return FAIL;
+      if (key) {
+        // An object's key, then its colon; the value's node is the key's child.
+        if (b[pos] !== 0x22) return false;
+        const after = skipString(b, pos, end);
+        if (after === FAIL) return false;
+        const parent = containerNodes[depth - 1];
+        n = undefined;
+        if (parent !== undefined && parent.keys.length) {
+          // An escaped key could spell a key on a path: only the slow way can tell.
+          if (after < 0) return false;
+          const from = pos + 1;
+          const length = after - 1 - from;
+          for (let k = 0; k < parent.keys.length; k++) {
+            const name = parent.keys[k];
+            if (name.length !== length) continue;
+            let i = 0;
+            while (i < length && name[i] === b[from + i]) i++;
+            if (i === length) {
+              n = parent.keyNodes[k];
+              break;
+            }
           }
-          pos += 6;
+        }
+        pos = after < 0 ? ~after : after;
+        while (isJsonSpace(b[pos])) pos++;
+        if (b[pos] !== 0x3a) return false;
+        pos++;
+        while (isJsonSpace(b[pos])) pos++;
+        key = false;
+      }
+      // A value at `pos`.
+      if (n !== undefined)
+        for (const p of n.under) {
+          numbers[p] = Number.NaN;
+          strings[p] = undefined;
+        }
+      const c = b[pos];
+      if (c === 0x7b || c === 0x5b) {
+        pos++;
+        while (isJsonSpace(b[pos])) pos++;
+        if (b[pos] === c + 2) pos++; // {} or []
+        else {
+          containers[depth] = c;
+          containerNodes[depth] = n;
+          indices[depth] = 0;
+          depth++;
+          if (c === 0x7b) key = true;
+          else
+            n =
+              n !== undefined && n.indices.length ? indexNode(n, 0) : undefined;
           continue;
         }
+      } else if (c === 0x22) {
+        const after = skipString(b, pos, end);
+        if (after === FAIL) return false;
+        if (n !== undefined && n.ends.length) {
+          // A string is kept only where a path ends (a timestamp field); escapes take the slow way.
+          if (after < 0) return false;
+          let text = '';
+          for (let i = pos + 1; i < after - 1; i++)
+            text += String.fromCharCode(b[i]);
+          for (const p of n.ends) strings[p] = text;
+        }
+        pos = after < 0 ? ~after : after;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        const from = pos;
+        if (c === 0x2d) pos++;
+        if (b[pos] === 0x30) pos++;
+        else if (b[pos] >= 0x31 && b[pos] <= 0x39)
+          while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
+        else return false;
+        let integer = true;
+        if (b[pos] === 0x2e) {
+          integer = false;
+          pos++;
+          if (!(b[pos] >= 0x30 && b[pos] <= 0x39)) return false;
+          while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
+        }
+        if (b[pos] === 0x65 || b[pos] === 0x45) {
+          integer = false;
+          pos++;
+          if (b[pos] === 0x2b || b[pos] === 0x2d) pos++;
+          if (!(b[pos] >= 0x30 && b[pos] <= 0x39)) return false;
+          while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
+        }
+        if (n !== undefined && n.ends.length) {
+          const v = numberAt(b, from, pos, integer);
+          if (Number.isFinite(v)) for (const p of n.ends) numbers[p] = v;
+        }
+      } else {
+        const word = LITERALS.get(c);
+        if (word === undefined || pos + word.length > end) return false;
+        for (let i = 1; i < word.length; i++)
+          if (b[pos + i] !== word[i]) return false;
+        pos += word.length;
+      }
+      // After a value: the next one in its container, or the container's end (itself a value).
+      for (;;) {
+        if (depth === 0) return pos === end;
+        while (isJsonSpace(b[pos])) pos++;
+        const close = b[pos++];
+        const open = containers[depth - 1];
+        if (close === 0x2c) {
+          while (isJsonSpace(b[pos])) pos++;
+          if (open === 0x7b) key = true;
+          else {
+            const parent = containerNodes[depth - 1];
+            const index = ++indices[depth - 1];
+            n =
+              parent !== undefined && parent.indices.length
+                ? indexNode(parent, index)
+                : undefined;
+          }
+          break;
+        }
+        if (close !== open + 2) return false;
+        depth--;
+      }
+    }
+  }
+}
+
+function indexNode(n: Node, index: number): Node | undefined {
+  const at = n.indices.indexOf(index);
+  return at < 0 ? undefined : n.indexNodes[at];
+}
+
+/**
+ * Validates the string whose opening quote is at `pos`: FAIL when it is not valid (or not ASCII),
+ * else the position after its closing quote, bitwise-inverted (negative) if it has escapes.
+ */
+function skipString(b: Uint8Array, quote: number, end: number): number {
+  let escaped = false;
+  let pos = quote + 1;
+  for (;;) {
+    if (pos >= end) return FAIL;
+    const c = b[pos];
+    if (SPECIAL[c] === 0) {
+      pos++;
+      continue;
+    }
+    if (c === 0x22) break;
+    if (c !== 0x5c) return FAIL; // control or non-ASCII byte
+    escaped = true;
+    const e = b[pos + 1];
+    if (e === 0x75) {
+      for (let k = 2; k < 6; k++) {
+        const h = b[pos + k];
         if (
-          e !== 0x22 &&
-          e !== 0x5c &&
-          e !== 0x2f &&
-          e !== 0x62 &&
-          e !== 0x66 &&
-          e !== 0x6e &&
-          e !== 0x72 &&
-          e !== 0x74
+          !(
+            (h >= 0x30 && h <= 0x39) ||
+            (h >= 0x41 && h <= 0x46) ||
+            (h >= 0x61 && h <= 0x66)
+          )
         )
           return FAIL;
-        pos += 2;
-        continue;
       }
-      pos++;
-    }
-    this.pos = pos + 1;
-    return escape;
-  }
-
-  private number(n: Node | undefined): number {
-    const b = this.b;
-    const end = this.end;
-    const from = this.pos;
-    let pos = from;
-    if (b[pos] === 0x2d) pos++;
-    if (b[pos] === 0x30) pos++;
-    else if (b[pos] >= 0x31 && b[pos] <= 0x39)
-      while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
+      pos += 6;
+    } else if (
+      e === 0x22 ||
+      e === 0x5c ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    )
+      pos += 2;
     else return FAIL;
-    let integer = true;
-    if (b[pos] === 0x2e) {
-      integer = false;
-      pos++;
-      if (!(b[pos] >= 0x30 && b[pos] <= 0x39)) return FAIL;
-      while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
-    }
-    if (b[pos] === 0x65 || b[pos] === 0x45) {
-      integer = false;
-      pos++;
-      if (b[pos] === 0x2b || b[pos] === 0x2d) pos++;
-      if (!(b[pos] >= 0x30 && b[pos] <= 0x39)) return FAIL;
-      while (pos < end && b[pos] >= 0x30 && b[pos] <= 0x39) pos++;
-    }
-    this.pos = pos;
-    if (n?.ends.length) {
-      let v: number;
-      const negative = b[from] === 0x2d;
-      if (integer && pos - from <= 15) {
-        // Up to 15 digits a double holds the integer exactly, as JSON.parse would.
-        v = 0;
-        for (let i = negative ? from + 1 : from; i < pos; i++)
-          v = v * 10 + (b[i] - 0x30);
-        if (negative) v = -v;
-      } else {
-        let text = '';
-        for (let i = from; i < pos; i++) text += String.fromCharCode(b[i]);
-        v = Number(text);
-      }
-      if (Number.isFinite(v)) for (const p of n.ends) this.numbers[p] = v;
-    }
-    return 0;
   }
+  return escaped ? ~(pos + 1) : pos + 1;
+}
 
-  private object(n: Node | undefined): number {
-    const b = this.b;
-    this.pos++;
-    this.space();
-    if (b[this.pos] === 0x7d) {
-      this.pos++;
-      return 0;
-    }
-    const keys = n && n.keys.length ? n : undefined;
-    for (;;) {
-      if (b[this.pos] !== 0x22) return FAIL;
-      const from = this.pos + 1;
-      const escape = this.string();
-      if (escape === FAIL) return FAIL;
-      let next: Node | undefined;
-      if (keys) {
-        // An escaped key could spell a key on a path: only the slow way can tell.
-        if (escape) return FAIL;
-        const length = this.pos - 1 - from;
-        for (let k = 0; k < keys.keys.length; k++) {
-          const key = keys.keys[k];
-          if (key.length !== length) continue;
-          let i = 0;
-          while (i < length && key[i] === b[from + i]) i++;
-          if (i === length) {
-            next = keys.keyNodes[k];
-            break;
-          }
-        }
-      }
-      this.space();
-      if (b[this.pos] !== 0x3a) return FAIL;
-      this.pos++;
-      this.space();
-      if (this.value(next) === FAIL) return FAIL;
-      this.space();
-      const c = b[this.pos];
-      this.pos++;
-      if (c === 0x7d) return 0;
-      if (c !== 0x2c) return FAIL;
-      this.space();
-    }
+/** The JSON number in `b[from, to)`, exactly as JSON.parse reads it. */
+function numberAt(
+  b: Uint8Array,
+  from: number,
+  to: number,
+  integer: boolean,
+): number {
+  const negative = b[from] === 0x2d;
+  if (integer && to - from <= 15) {
+    // Up to 15 digits a double holds the integer exactly.
+    let v = 0;
+    for (let i = negative ? from + 1 : from; i < to; i++)
+      v = v * 10 + (b[i] - 0x30);
+    return negative ? -v : v;
   }
-
-  private array(n: Node | undefined): number {
-    const b = this.b;
-    this.pos++;
-    this.space();
-    if (b[this.pos] === 0x5d) {
-      this.pos++;
-      return 0;
-    }
-    const indices = n && n.indices.length ? n : undefined;
-    for (let index = 0; ; index++) {
-      let next: Node | undefined;
-      if (indices) {
-        const at = indices.indices.indexOf(index);
-        if (at >= 0) next = indices.indexNodes[at];
-      }
-      if (this.value(next) === FAIL) return FAIL;
-      this.space();
-      const c = b[this.pos];
-      this.pos++;
-      if (c === 0x5d) return 0;
-      if (c !== 0x2c) return FAIL;
-      this.space();
-    }
-  }
+  let text = '';
+  for (let i = from; i < to; i++) text += String.fromCharCode(b[i]);
+  return Number(text);
 }
