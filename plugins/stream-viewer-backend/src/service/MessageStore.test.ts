@@ -116,6 +116,48 @@ describe('MessageStore', () => {
     expect(store.message(0).id).toBe('1:1');
   });
 
+  it("gives a stopped stream's columns to the next store, which reads back only its own messages", () => {
+    const stopped = new MessageStore();
+    stopped.addField(parseJsonPath('$.seq'));
+    stopped.addField(parseJsonPath('$.status'));
+    for (let i = 0; i < 70_000; i++) push(stopped, message(i), [i, 200]);
+    stopped.clear();
+    expect(stopped.length).toBe(0);
+
+    const next = new MessageStore();
+    next.addField(parseJsonPath('$.status'));
+    next.addField(parseJsonPath('$.missing'));
+    const redis = redisEntry('1700000000000-0', 5, Buffer.from('"text"'));
+    push(next, redis, [Number.NaN, Number.NaN]);
+    for (let i = 1; i < 20; i++)
+      push(next, message(i, 7), [i % 10 ? 200 : 500, Number.NaN]);
+    // The whole set at once (70,000 messages had grown it to 131,072), not doubling from 1,024.
+    expect((stopped as any).capacity).toBe(0);
+    expect((next as any).capacity).toBe(131_072);
+    expect(next.length).toBe(20);
+    expect(next.message(0)).toEqual({
+      id: '1700000000000-0',
+      timestamp: 5,
+      size: 6,
+      kind: 'text',
+      value: '"text"',
+    });
+    for (let i = 1; i < 20; i++) {
+      expect(next.timestamp(i)).toBe(1_000_000 + i);
+      expect(next.partition(i)).toBe(7);
+      expect(next.value(i, 0)).toBe(i % 10 ? 200 : 500);
+      expect(next.value(i, 1)).toBeNaN();
+      expect(next.message(i).value).toEqual({
+        seq: i,
+        status: i % 10 === 0 ? 500 : 200,
+      });
+    }
+    // The stopped store still works, from scratch.
+    push(stopped, message(3), [3, 200]);
+    expect(stopped.message(0).id).toBe('0:3');
+    expect(stopped.value(0, 0)).toBe(3);
+  });
+
   it('keeps payloads, keys and ids intact in its chunks while chunks are given back and reused, and after re-sorting', () => {
     const store = new MessageStore();
     // Payloads from 20 bytes to about 6 KB, keys absent, empty or multi-byte, Redis ids: 1 MiB

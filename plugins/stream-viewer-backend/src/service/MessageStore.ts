@@ -35,6 +35,23 @@ function giveChunk(chunk: Buffer) {
 }
 
 /**
+ * The columns of stopped streams' stores, for the next store that grows: it takes a whole set
+ * at once instead of doubling its way up through fresh arrays (memory touched for the first time,
+ * and external memory that makes V8 run full garbage collections). At most two sets.
+ */
+interface SpareColumns {
+  capacity: number;
+  buffers: ArrayBufferLike[];
+}
+const SPARE_MAX = 2;
+const spares: SpareColumns[] = [];
+
+function takeSpare(needed: number): SpareColumns | undefined {
+  const at = spares.findIndex(s => s.capacity >= needed);
+  return at < 0 ? undefined : spares.splice(at, 1)[0];
+}
+
+/**
  * The raw messages of one stream, oldest first, in columns: typed arrays for times, partitions,
  * offsets, kinds and each charted field (NaN where a message has none), and the messages' bytes
  * (payload, then key, then Redis id) back to back in 1 MiB chunks, in message order.
@@ -93,34 +110,38 @@ export class MessageStore {
       if (needed <= this.capacity) return;
     }
     if (this.head > 0) this.compact();
-    const capacity = Math.max(1024, this.capacity * 2, needed);
+    let capacity = Math.max(1024, this.capacity * 2, needed);
+    const spare = takeSpare(capacity);
+    if (spare) capacity = spare.capacity;
+    // Everything past `length` is written by `push` before it is read, so a spare column's old
+    // contents do not matter; field columns are NaN where a message has no value.
     const widen = <T extends Float64Array | Int32Array | Uint8Array>(
       old: T,
-      make: (n: number) => T,
+      Make: { new (n: number): T; new (b: ArrayBufferLike): T },
       fill?: number,
     ) => {
-      const next = make(capacity);
+      const bytes = capacity * Make.prototype.BYTES_PER_ELEMENT;
+      const at = spare?.buffers.findIndex(b => b.byteLength === bytes) ?? -1;
+      const next =
+        at >= 0
+          ? new Make(spare!.buffers.splice(at, 1)[0])
+          : new Make(capacity);
       if (fill !== undefined) next.fill(fill, this.length);
       next.set(old.subarray(0, this.length));
       return next;
     };
-    this.ts = widen(this.ts, n => new Float64Array(n));
-    this.partitions = widen(this.partitions, n => new Int32Array(n));
-    this.offsets = widen(this.offsets, n => new Float64Array(n));
-    this.kinds = widen(this.kinds, n => new Uint8Array(n));
-    this.chunkIds = widen(this.chunkIds, n => new Int32Array(n));
-    this.starts = widen(this.starts, n => new Int32Array(n));
-    this.sizes = widen(this.sizes, n => new Int32Array(n));
-    this.keyLengths = widen(this.keyLengths, n => new Int32Array(n));
-    this.idLengths = widen(this.idLengths, n => new Int32Array(n));
-    this.fields = this.fields.map(f =>
-      widen(f, n => new Float64Array(n), Number.NaN),
-    );
+    this.ts = widen(this.ts, Float64Array);
+    this.partitions = widen(this.partitions, Int32Array);
+    this.offsets = widen(this.offsets, Float64Array);
+    this.kinds = widen(this.kinds, Uint8Array);
+    this.chunkIds = widen(this.chunkIds, Int32Array);
+    this.starts = widen(this.starts, Int32Array);
+    this.sizes = widen(this.sizes, Int32Array);
+    this.keyLengths = widen(this.keyLengths, Int32Array);
+    this.idLengths = widen(this.idLengths, Int32Array);
+    this.fields = this.fields.map(f => widen(f, Float64Array, Number.NaN));
     for (const [k, m] of this.filters)
-      this.filters.set(
-        k,
-        widen(m, n => new Uint8Array(n)),
-      );
+      this.filters.set(k, widen(m, Uint8Array));
     this.capacity = capacity;
   }
 
@@ -237,6 +258,36 @@ export class MessageStore {
   /** Drops every message; the chunks go back to the pool (a stopped stream). */
   clear() {
     this.dropOldest(this.length);
+    if (this.capacity >= 65_536 && spares.length < SPARE_MAX) {
+      const columns = [
+        this.ts,
+        this.partitions,
+        this.offsets,
+        this.kinds,
+        this.chunkIds,
+        this.starts,
+        this.sizes,
+        this.keyLengths,
+        this.idLengths,
+        ...this.fields,
+      ];
+      spares.push({
+        capacity: this.capacity,
+        buffers: columns.map(c => c.buffer),
+      });
+    }
+    this.capacity = 0;
+    this.ts = new Float64Array(0);
+    this.partitions = new Int32Array(0);
+    this.offsets = new Float64Array(0);
+    this.kinds = new Uint8Array(0);
+    this.chunkIds = new Int32Array(0);
+    this.starts = new Int32Array(0);
+    this.sizes = new Int32Array(0);
+    this.keyLengths = new Int32Array(0);
+    this.idLengths = new Int32Array(0);
+    this.fields = this.fields.map(() => new Float64Array(0));
+    this.filters.clear();
   }
 
   /** Event time of the i-th oldest kept message. */
