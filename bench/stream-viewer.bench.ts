@@ -154,7 +154,9 @@ async function fillBacklog(bootstrap: string, topic: string, n: number) {
 
 /**
  * A raw kafkajs consumer reading the backlog from the beginning: msg/s. `decode`: it also
- * decodes each value as the viewer must (decodePayload: UTF-8, JSON), and keeps nothing.
+ * decodes each value as a plain consumer of a JSON topic does (decodePayload: UTF-8, then
+ * JSON.parse), and keeps nothing. The hub does not decode this way: it reads the charted
+ * fields off the bytes (PayloadReader).
  */
 async function rawConsumer(
   bootstrap: string,

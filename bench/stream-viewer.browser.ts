@@ -85,16 +85,28 @@ export async function browserBench(
     const main = events.find(
       e => e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
     );
-    const tasks = events
-      .filter(
-        e =>
-          e.name === 'RunTask' &&
-          e.ph === 'X' &&
-          e.pid === main?.pid &&
-          e.tid === main?.tid,
-      )
-      .map(e => e.dur / 1000)
-      .sort((a, b) => a - b);
+    const onMain = events.filter(
+      e => e.ph === 'X' && e.pid === main?.pid && e.tid === main?.tid,
+    );
+    const runTasks = onMain.filter(e => e.name === 'RunTask');
+    const tasks = runTasks.map(e => e.dur / 1000).sort((a, b) => a - b);
+    // What the long tasks spend their time on: their direct children by event name.
+    const longTasks = runTasks.filter(e => e.dur > 16_000);
+    const inLong = new Map<string, number>();
+    for (const task of longTasks) {
+      const children = onMain
+        .filter(
+          e =>
+            e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur,
+        )
+        .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+      let reach = 0;
+      for (const e of children) {
+        if (e.ts < reach) continue; // nested in a sibling counted already
+        reach = e.ts + e.dur;
+        inLong.set(e.name, (inLong.get(e.name) ?? 0) + e.dur / 1000);
+      }
+    }
     const busy = tasks.reduce((a, b) => a + b, 0);
     const long = tasks.filter(d => d > 16).length;
     console.log(
@@ -110,6 +122,14 @@ export async function browserBench(
         ]?.toFixed(1)} ms; ` +
         `${long} of ${tasks.length} tasks over 16 ms (goal: none)`,
     );
+    if (longTasks.length)
+      console.log(
+        `   the tasks over 16 ms spent: ${[...inLong]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`)
+          .join(', ')}`,
+      );
   } finally {
     await browser.close();
   }
