@@ -21,6 +21,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     mock = await startKafkaMock([
       'stacktalk.telemetry.raw:3',
       'stacktalk.history:2',
+      'stacktalk.retained:1',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -236,5 +237,51 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     ).rejects.toThrow(
       'partition 7 does not exist: stacktalk.history has partitions 0-1',
     );
+  });
+  it('says history is complete only from the first retained message when retention deleted older ones', async () => {
+    const topic = 'stacktalk.retained';
+    // The mock keeps about 5 MB per partition: the first of six 1 MB sends is deleted.
+    const base = Date.now() - 240_000;
+    const pad = 'x'.repeat(1000);
+    for (let send = 0; send < 6; send++)
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 1000 }, (_, k) => {
+          const ts = base + (send * 1000 + k) * 20;
+          return { timestamp: String(ts), value: JSON.stringify({ ts, pad }) };
+        }),
+      });
+    const firstRetained = base + 1000 * 20;
+    const hub = new StreamHub({
+      graceMs: 100,
+      createSource: t =>
+        new KafkaTopicSource({
+          brokers: [mock.bootstrap],
+          topic: t,
+          timestampField: '$.ts',
+        }),
+    });
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      topic,
+      {
+        windowMs: 300_000,
+        fields: [],
+        payloads: false,
+        start: { kind: 'time', at: Date.now() - 300_000 },
+      },
+      s => void (snap = s),
+    );
+    await until(
+      () => snap?.backfill?.state === 'done' && snap.totals.matched === 5000,
+      'history read',
+    );
+    expect(snap!.backfill!.loaded).toBe(5000);
+    expect(snap!.coverage.from).toBe(firstRetained);
+    // Rates start where the history is complete: no made-up zeros before it.
+    expect(snap!.rate[0][0]).toBe(Math.ceil(firstRetained / 1000) * 1000);
+    expect(snap!.rate.slice(0, 90).every(([, n]) => n === 50)).toBe(true);
+    off();
+    await hub.close();
   });
 });

@@ -225,6 +225,15 @@ export class KafkaTopicSource implements StreamSource {
           .map(([p]) => p),
       );
       if (pending.size === 0) return { note };
+      // A partition read from its earliest retained offset, when that is not 0, has lost older
+      // messages to retention: history is complete only from its first retained message.
+      const lows = new Map(offsets.map(o => [o.partition, Number(o.low)]));
+      const truncated = new Set(
+        [...pending].filter(
+          p => lows.get(p)! > 0 && starts.get(p) === lows.get(p),
+        ),
+      );
+      let completeFrom: number | undefined;
       let read = 0;
       consumer = kafka.consumer({
         groupId: `stacktalk-stream-viewer-history-${randomUUID()}`,
@@ -248,6 +257,11 @@ export class KafkaTopicSource implements StreamSource {
               if (!pending.has(p)) return;
               const end = ends.get(p)!;
               const out: StreamMessage[] = [];
+              if (truncated.delete(p) && batch.messages.length)
+                completeFrom = Math.max(
+                  completeFrom ?? 0,
+                  Number(batch.messages[0].timestamp),
+                );
               for (const m of batch.messages) {
                 const offset = Number(m.offset);
                 if (
@@ -281,7 +295,7 @@ export class KafkaTopicSource implements StreamSource {
           }, reject);
       });
       await done;
-      return { note };
+      return { note, completeFrom };
     } finally {
       await admin.disconnect().catch(() => {});
       await consumer?.disconnect().catch(() => {});

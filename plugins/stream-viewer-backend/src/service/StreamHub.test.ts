@@ -225,6 +225,32 @@ describe('StreamHub over a real Redis Stream', () => {
     await hub.close();
   });
 
+  it('counts rates only from when the reader is first live, not from when it was created', async () => {
+    let handlers: any;
+    const hub = new StreamHub({
+      graceMs: 10,
+      createSource: () => ({
+        start: async h => void (handlers = h),
+        stop: async () => {},
+      }),
+    });
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      'joining',
+      { windowMs: 60_000, fields: [], payloads: false },
+      s => void (snap = s),
+    );
+    await new Promise(r => setTimeout(r, 2100)); // joining its group, say
+    const live = Date.now();
+    handlers.onState({ state: 'live', since: live });
+    await until(() => snap?.connection.state === 'live', 'live');
+    expect(snap!.coverage.from).toBe(live);
+    await until(() => snap!.rate.length > 0, 'a whole second');
+    expect(snap!.rate[0][0]).toBe(Math.ceil(live / 1000) * 1000);
+    off();
+    await hub.close();
+  });
+
   it('gives a viewer that cannot keep up the newest snapshot, never a queue', async () => {
     const key = `${RUN}:slow`;
     const hub = new StreamHub({

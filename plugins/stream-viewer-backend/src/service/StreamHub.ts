@@ -81,6 +81,7 @@ class StreamState {
   coveredFrom = Date.now();
   /** When the live reader was created; earlier than `coveredFrom` once a backfill has read further back. */
   readonly liveSince = this.coveredFrom;
+  wasLive = false;
   /** Backfills run one after the other, so each sees what the previous one covered. */
   backfillChain: Promise<unknown> = Promise.resolve();
   readonly backfills = new Map<string, BackfillProgress>();
@@ -226,7 +227,15 @@ export class StreamHub {
       source
         .start({
           onMessages: batch => created.add(batch),
-          onState: s => (created.connection = s),
+          onState: s => {
+            // A reader has every message only from when it is first live (a Kafka consumer
+            // resolves its start offsets seconds after it was created).
+            if (s.state === 'live' && !created.wasLive) {
+              created.wasLive = true;
+              created.coveredFrom = Math.max(created.coveredFrom, s.since);
+            }
+            created.connection = s;
+          },
         })
         .catch(
           error =>
@@ -321,7 +330,7 @@ export class StreamHub {
         return;
       }
       try {
-        const { note } = await source.backfill!(
+        const { note, completeFrom } = await source.backfill!(
           start,
           until,
           batch => {
@@ -337,7 +346,10 @@ export class StreamHub {
         progress.state = 'done';
         // A time seek, or a Redis id, read everything from its start: the hub now covers it.
         if (start.kind === 'time' && progress.loaded < this.o.maxBackfill)
-          stream.coveredFrom = Math.min(stream.coveredFrom, start.at);
+          stream.coveredFrom = Math.min(
+            stream.coveredFrom,
+            Math.max(start.at, completeFrom ?? 0),
+          );
         const earliest = history.earliest;
         if (Number.isFinite(earliest)) {
           if (start.kind === 'id')
@@ -494,8 +506,9 @@ export class StreamHub {
       // Rates always from the rollups: complete even where raw messages were evicted.
       rate = [];
       const perPartition = new Map<number, Point[]>();
-      // Whole seconds only: the second `from` falls in also holds messages before it.
-      const firstSecond = Math.ceil(from / 1000);
+      // Whole seconds only: the second `from` falls in also holds messages before it. None
+      // before the hub has every message: a count there would be a made-up zero.
+      const firstSecond = Math.ceil(Math.max(from, stream.coveredFrom) / 1000);
       matched = 0;
       for (let second = firstSecond; second <= lastSecond + 1; second++) {
         const b = stream.seconds.at(second);

@@ -51,14 +51,16 @@ export interface StreamSource {
   /**
    * Reads history from `from` up to the moment the live reader started (`until`, epoch ms),
    * on a connection of its own, handing over batches as it goes; resolves with a note when the
-   * server could only approximate the seek. At most `limit` messages.
+   * server could only approximate the seek. At most `limit` messages. `completeFrom`: the
+   * server no longer had what came before this time (retention deleted it), so history is
+   * complete only from here.
    */
   backfill?(
     from: Exclude<StartPosition, { kind: 'now' }>,
     until: number,
     onMessages: (m: StreamMessage[]) => void,
     limit: number,
-  ): Promise<{ note?: string }>;
+  ): Promise<{ note?: string; completeFrom?: number }>;
 }
 
 /** Parses the `start` query parameter; throws an Error saying why for anything else. */

@@ -343,6 +343,17 @@ export function StreamView({
           </Typography>
         </Box>
       )}
+      {!filter &&
+        start.startsWith('minutes:') &&
+        snapshot?.backfill?.state === 'done' &&
+        snapshot.coverage.from > from + 1000 && (
+          <Box mb={1}>
+            <Typography variant="caption" color="textSecondary">
+              Complete from {formatTime(snapshot.coverage.from)}: the server no
+              longer had older messages (retention), so the rates start there.
+            </Typography>
+          </Box>
+        )}
       {!snapshot && !error && (
         <LinearProgress aria-label="Connecting to the stream" />
       )}

@@ -197,6 +197,30 @@ describe('the Streams tab', () => {
     expect(screen.queryByRole('table', { name: 'Latest messages' })).toBeNull();
   });
 
+  it('says from when the history is complete when the server no longer had the start of it', async () => {
+    const { api, push } = fakeApi({
+      streams: [stream()],
+      access: { metrics: true },
+      configured,
+    });
+    await renderInTestApp(
+      <StreamsPanel api={api} entityRef="component:default/x" />,
+    );
+    await screen.findByLabelText('Connection: connecting');
+    const at = Date.UTC(2026, 11, 2, 9, 30, 0);
+    const complete =
+      /^Complete from .*: the server no longer had older messages/;
+    push(snapshot(at, { backfill: { state: 'done', loaded: 900 } }));
+    expect(screen.queryByText(complete)).toBeNull();
+    push(
+      snapshot(at + 100, {
+        backfill: { state: 'done', loaded: 900 },
+        coverage: { from: at - 60_000, exact: true },
+      }),
+    );
+    expect(screen.getByText(complete)).toBeInTheDocument();
+  });
+
   it('shows why the backend refused a filter, under the filter', async () => {
     const message =
       'Malformed filter: "status > 5" is not a clause like $.field >= 10';
