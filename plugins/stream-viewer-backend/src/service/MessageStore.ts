@@ -145,10 +145,9 @@ export class MessageStore {
     this.capacity = capacity;
   }
 
-  private compact() {
-    const h = this.head;
-    const end = h + this.length;
-    for (const column of [
+  /** Every per-message column but the filters'. */
+  private columns() {
+    return [
       this.ts,
       this.partitions,
       this.offsets,
@@ -159,8 +158,13 @@ export class MessageStore {
       this.keyLengths,
       this.idLengths,
       ...this.fields,
-      ...this.filters.values(),
-    ])
+    ];
+  }
+
+  private compact() {
+    const h = this.head;
+    const end = h + this.length;
+    for (const column of [...this.columns(), ...this.filters.values()])
       column.copyWithin(0, h, end);
     this.head = 0;
   }
@@ -259,21 +263,9 @@ export class MessageStore {
   clear() {
     this.dropOldest(this.length);
     if (this.capacity >= 65_536 && spares.length < SPARE_MAX) {
-      const columns = [
-        this.ts,
-        this.partitions,
-        this.offsets,
-        this.kinds,
-        this.chunkIds,
-        this.starts,
-        this.sizes,
-        this.keyLengths,
-        this.idLengths,
-        ...this.fields,
-      ];
       spares.push({
         capacity: this.capacity,
-        buffers: columns.map(c => c.buffer),
+        buffers: this.columns().map(c => c.buffer),
       });
     }
     this.capacity = 0;

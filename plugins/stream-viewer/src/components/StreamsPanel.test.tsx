@@ -80,6 +80,20 @@ function fakeApi(
 
 const configured = { kafka: ['stacktalk-main'], redis: ['stacktalk-cache'] };
 
+/** The panel of one stream, connected to a fake backend: returns what pushes snapshots. */
+async function openLive(descriptor = stream()) {
+  const { api, push } = fakeApi({
+    streams: [descriptor],
+    access: { metrics: true },
+    configured,
+  });
+  await renderInTestApp(
+    <StreamsPanel api={api} entityRef="component:default/x" />,
+  );
+  await screen.findByLabelText('Connection: connecting');
+  return push;
+}
+
 describe('the Streams tab', () => {
   it('explains what to add when the entity has no streams', async () => {
     const { api } = fakeApi({
@@ -120,15 +134,7 @@ describe('the Streams tab', () => {
   });
 
   it('shows charts, the connection, the latest messages, and freezes them while paused', async () => {
-    const { api, push } = fakeApi({
-      streams: [stream()],
-      access: { metrics: true },
-      configured,
-    });
-    await renderInTestApp(
-      <StreamsPanel api={api} entityRef="component:default/x" />,
-    );
-    await screen.findByLabelText('Connection: connecting');
+    const push = await openLive();
     push(snapshot(1_000_000));
     expect(screen.getByLabelText('Connection: live')).toBeInTheDocument();
     const chart = screen.getByLabelText('$.latency_ms');
@@ -179,15 +185,7 @@ describe('the Streams tab', () => {
   });
 
   it('shows charts but no messages without payload permission', async () => {
-    const { api, push } = fakeApi({
-      streams: [stream({ payload: false })],
-      access: { metrics: true },
-      configured,
-    });
-    await renderInTestApp(
-      <StreamsPanel api={api} entityRef="component:default/x" />,
-    );
-    await screen.findByLabelText('Connection: connecting');
+    const push = await openLive(stream({ payload: false }));
     push(snapshot(1_000_000, { latest: undefined }));
     expect(
       screen.getByText(
@@ -198,15 +196,7 @@ describe('the Streams tab', () => {
   });
 
   it('says from when the history is complete when the server no longer had the start of it', async () => {
-    const { api, push } = fakeApi({
-      streams: [stream()],
-      access: { metrics: true },
-      configured,
-    });
-    await renderInTestApp(
-      <StreamsPanel api={api} entityRef="component:default/x" />,
-    );
-    await screen.findByLabelText('Connection: connecting');
+    const push = await openLive();
     const at = Date.UTC(2026, 11, 2, 9, 30, 0);
     const complete =
       /^Complete from .*: the server no longer had older messages/;
