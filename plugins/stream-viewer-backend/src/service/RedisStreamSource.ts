@@ -23,6 +23,22 @@ function entryPayload(fields: string[]): Uint8Array {
   return encoder.encode(JSON.stringify(object));
 }
 
+/**
+ * When entries have left the stream (MAXLEN / MINID trimming, XDEL: XINFO's `entries-added` is
+ * more than its length, Redis 7), the time of its first entry: nothing older is complete.
+ */
+async function trimmedUntil(redis: Redis, key: string) {
+  const info = (await redis.xinfo('STREAM', key).catch(() => [])) as unknown[];
+  const field = (name: string) => {
+    const at = info.indexOf(name);
+    return at < 0 ? undefined : info[at + 1];
+  };
+  const added = Number(field('entries-added'));
+  const first = field('first-entry') as [string, string[]] | null | undefined;
+  if (!(added > Number(field('length'))) || !first) return undefined;
+  return Number(first[0].split('-')[0]);
+}
+
 /** Entries as XREAD / XRANGE return them → messages. */
 function toMessages(entries: Array<[string, string[]]>): StreamMessage[] {
   const now = Date.now();
@@ -133,6 +149,7 @@ export class RedisStreamSource implements StreamSource {
     });
     try {
       await redis.connect();
+      const completeFrom = await trimmedUntil(redis, this.options.key);
       let start = from.kind === 'id' ? from.id : `${Math.floor(from.at)}-0`;
       let read = 0;
       while (read < limit) {
@@ -151,7 +168,7 @@ export class RedisStreamSource implements StreamSource {
         if (before.length < entries.length || entries.length === 0) break;
         start = `(${entries[entries.length - 1][0]}`;
       }
-      return {};
+      return { completeFrom };
     } finally {
       redis.disconnect();
     }

@@ -423,6 +423,39 @@ describe('StreamHub over a real Redis Stream', () => {
     await hub.close();
   });
 
+  it('says history is complete only from the first entry trimming left, and starts rates there', async () => {
+    const key = `${RUN}:trimmed`;
+    const t0 = Date.now() - 60_000;
+    for (let i = 0; i < 100; i++)
+      await redis.xadd(
+        key,
+        `${t0 + i * 100}-0`,
+        'data',
+        JSON.stringify({ v: i }),
+      );
+    await redis.xtrim(key, 'MAXLEN', 40); // entries 0-59 are gone
+    const hub = hubFor();
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      key,
+      {
+        windowMs: 300_000,
+        fields: ['$.v'],
+        payloads: false,
+        start: { kind: 'time', at: Date.now() - 300_000 },
+      },
+      s => void (snap = s),
+    );
+    await until(
+      () => snap?.backfill?.state === 'done' && snap.totals.matched === 40,
+      'history read',
+    );
+    expect(snap!.coverage.from).toBe(t0 + 6000);
+    expect(snap!.rate[0]).toEqual([Math.ceil((t0 + 6000) / 1000) * 1000, 10]);
+    off();
+    await hub.close();
+  });
+
   it('starts from the last N minutes or from a stream id by reading history once, and from now without it', async () => {
     const key = `${RUN}:history`;
     const ids: string[] = [];
