@@ -12,8 +12,13 @@ const CSS = `
   table { width: 100%; border-collapse: collapse; margin: 4px 0 10px; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
-  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e6e9ed; vertical-align: top; word-break: break-word; }
-  th { background: #f3f6f8; font-size: 9pt; color: #3a4350; word-break: normal; }
+  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e6e9ed; vertical-align: top; overflow-wrap: anywhere; }
+  /* A long token (a URL, an id) may break anywhere, so no table is wider than the page; headers
+     and the first column, the labels (names, variables), keep their words whole: with "anywhere"
+     a table squeezes a narrow column down to a letter or two ("Deploye / d to"). */
+  td code, td a { overflow-wrap: anywhere; }
+  th, td:first-child, td:first-child code { overflow-wrap: break-word; }
+  th { background: #f3f6f8; font-size: 9pt; color: #3a4350; }
   dl.facts { display: grid; grid-template-columns: 130px 1fr; gap: 3px 12px; margin: 0; }
   dl.facts dt { color: #5b6470; }
   dl.facts dd { margin: 0; }
