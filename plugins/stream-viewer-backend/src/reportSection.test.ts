@@ -49,6 +49,21 @@ describe('the Stream rates report section', () => {
     ).toContain('1 message could not be decoded.');
   });
 
+  it('says from when a window is counted when the server no longer had its start', () => {
+    const complete = renderToStaticMarkup(
+      streamRatesSection([summary('live')])!,
+    );
+    expect(complete).not.toContain('Counted from');
+    const html = renderToStaticMarkup(
+      streamRatesSection([
+        { ...summary('live'), completeFrom: now - 120_000 },
+      ])!,
+    );
+    expect(html).toContain(
+      'Counted from 11:58:00 UTC only: the older messages of the window were no longer on the server.',
+    );
+  });
+
   it('says when a stream was unreachable, and is left out for an entity without streams', () => {
     const html = renderToStaticMarkup(
       streamRatesSection([

@@ -20,6 +20,8 @@ export interface StreamSummary {
   };
   connection: { state: string; reason?: string };
   windowMs: number;
+  /** The window is counted only from this time: the server no longer had what came before. */
+  completeFrom?: number;
   messages: number;
   perSecond: { mean: number; peak: number };
   rate: Array<[number, number]>;
@@ -106,6 +108,18 @@ export function streamRatesSection(summaries: StreamSummary[]) {
                 s.connection.reason ?? s.connection.state
               }.`,
             ),
+        s.connection.state === 'live' && s.completeFrom
+          ? h(
+              'p',
+              { className: 'muted' },
+              `Counted from ${new Date(s.completeFrom)
+                .toISOString()
+                .slice(
+                  11,
+                  19,
+                )} UTC only: the older messages of the window were no longer on the server.`,
+            )
+          : null,
         s.connection.state === 'live' && s.rate.length > 1
           ? lineChart(s.rate, {
               label: `${s.stream.title} messages per second`,

@@ -519,8 +519,10 @@ export class StreamHub {
           if (!perPartition.has(p)) perPartition.set(p, []);
         });
       }
-      // Where the raw buffer holds the whole window, count exactly.
-      if (rawFrom <= from) matched = raw.length - first;
+      // Where the raw buffer holds the whole window, count exactly, over the time the rates cover.
+      if (rawFrom <= from)
+        matched =
+          raw.length - raw.firstAtOrAfter(Math.max(from, stream.coveredFrom));
       if (perPartition.size) {
         for (const [p, pts] of perPartition) {
           for (let second = firstSecond; second <= lastSecond; second++)

@@ -222,12 +222,20 @@ export async function createRouter(
         const counts = snapshot?.rate.map(([, n]) => n) ?? [];
         return {
           stream,
-          connection: snapshot?.connection ?? {
-            state: 'unreachable',
-            reason: 'no answer within 15 s',
-            since: Date.now(),
-          },
+          // Still connecting when the sample gave up: the server did not answer in time.
+          connection:
+            snapshot && snapshot.connection.state !== 'connecting'
+              ? snapshot.connection
+              : {
+                  state: 'unreachable',
+                  reason: 'no answer within 15 s',
+                  since: Date.now(),
+                },
           windowMs,
+          // Set when the server no longer had the start of the window (retention).
+          ...(snapshot && snapshot.coverage.from > snapshot.at - windowMs + 1000
+            ? { completeFrom: snapshot.coverage.from }
+            : {}),
           messages: snapshot?.totals.matched ?? 0,
           perSecond: {
             mean: counts.length
