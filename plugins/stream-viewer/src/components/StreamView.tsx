@@ -386,7 +386,12 @@ export function StreamView({
             from={from}
             to={at}
             at={at}
-            emptyText="No messages in this window"
+            emptyText={
+              // Rates count whole seconds from when the reader has every message.
+              snapshot && snapshot.coverage.from > at - 2000
+                ? 'Counting: rates start with the first whole second read'
+                : 'No messages in this window'
+            }
           />
         </Grid>
         {kafka && partitionLines.length > 0 && (

@@ -211,6 +211,20 @@ describe('the Streams tab', () => {
     expect(screen.getByText(complete)).toBeInTheDocument();
   });
 
+  it('says rates are being counted until the first whole second after the reader started', async () => {
+    const push = await openLive();
+    const at = Date.UTC(2026, 11, 2, 9, 30, 0);
+    const empty = { rate: [], ratePerPartition: undefined };
+    push(snapshot(at, { ...empty, coverage: { from: at - 600, exact: true } }));
+    expect(
+      screen.getByText(
+        'Counting: rates start with the first whole second read',
+      ),
+    ).toBeInTheDocument();
+    push(snapshot(at + 100, empty));
+    expect(screen.getByText('No messages in this window')).toBeInTheDocument();
+  });
+
   it('shows why the backend refused a filter, under the filter', async () => {
     const message =
       'Malformed filter: "status > 5" is not a clause like $.field >= 10';
