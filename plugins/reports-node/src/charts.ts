@@ -23,7 +23,6 @@ export function lineChart(
   const line = points
     .map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`)
     .join(' ');
-  const time = (t: number) => new Date(t).toISOString().slice(11, 19);
   const fmt = (v: number) => `${Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
   return h(
     'svg',
@@ -76,7 +75,7 @@ export function lineChart(
       ? h(
           'text',
           { x: left, y: height - 2, fontSize: 8, fill: '#3a4350' },
-          `${time(t0)} UTC`,
+          utcTime(t0),
         )
       : null,
     points.length
@@ -89,8 +88,13 @@ export function lineChart(
             textAnchor: 'end',
             fill: '#3a4350',
           },
-          `${time(t1)} UTC`,
+          utcTime(t1),
         )
       : null,
   );
+}
+
+/** A time of day in reports: `HH:MM:SS UTC`. */
+export function utcTime(t: number): string {
+  return `${new Date(t).toISOString().slice(11, 19)} UTC`;
 }

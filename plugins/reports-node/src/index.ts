@@ -6,7 +6,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import type { ReactElement } from 'react';
 
-export { lineChart } from './charts';
+export { lineChart, utcTime } from './charts';
 
 /** What a section gets to build its part of a report. */
 export interface ReportSectionContext {

@@ -6,6 +6,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   lineChart,
   reportsSectionsExtensionPoint,
+  utcTime,
 } from '@stacktalk/plugin-reports-node';
 import { createElement as h } from 'react';
 
@@ -112,12 +113,9 @@ export function streamRatesSection(summaries: StreamSummary[]) {
           ? h(
               'p',
               { className: 'muted' },
-              `Counted from ${new Date(s.completeFrom)
-                .toISOString()
-                .slice(
-                  11,
-                  19,
-                )} UTC only: the older messages of the window were no longer on the server.`,
+              `Counted from ${utcTime(
+                s.completeFrom,
+              )} only: the older messages of the window were no longer on the server.`,
             )
           : null,
         s.connection.state === 'live' && s.rate.length > 1

@@ -74,6 +74,20 @@ export interface Snapshot {
   backfill?: BackfillProgress;
 }
 
+/**
+ * When the snapshot covers less than its window (a second or more short of its start: the
+ * backend no longer had the older messages, or a filter sees only what it keeps unsummarised),
+ * the time it covers from; else undefined.
+ */
+export function coveredOnlyFrom(
+  snapshot: Snapshot,
+  windowMs: number,
+): number | undefined {
+  return snapshot.coverage.from > snapshot.at - windowMs + 1000
+    ? snapshot.coverage.from
+    : undefined;
+}
+
 export interface KafkaTopicInfo {
   transport: 'kafka';
   partitions: Array<{ partition: number; low: string; high: string }>;

@@ -12,6 +12,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  coveredOnlyFrom,
   FilterSyntaxError,
   parseFilter,
   streamsMetricsReadPermission,
@@ -233,9 +234,7 @@ export async function createRouter(
                 },
           windowMs,
           // Set when the server no longer had the start of the window (retention).
-          ...(snapshot && snapshot.coverage.from > snapshot.at - windowMs + 1000
-            ? { completeFrom: snapshot.coverage.from }
-            : {}),
+          completeFrom: snapshot && coveredOnlyFrom(snapshot, windowMs),
           messages: snapshot?.totals.matched ?? 0,
           perSecond: {
             mean: counts.length

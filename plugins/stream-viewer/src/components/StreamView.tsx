@@ -17,6 +17,7 @@ import { Alert } from '@material-ui/lab';
 import PauseIcon from '@material-ui/icons/Pause';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import type { StreamViewerApi } from '../api/StreamViewerClient';
+import { coveredOnlyFrom } from '@stacktalk/plugin-stream-viewer-common';
 import type { Snapshot, StreamDescriptor } from '../api/types';
 import { InfoPanel } from './InfoPanel';
 import { LatestTable } from './LatestTable';
@@ -149,6 +150,7 @@ export function StreamView({
 
   const at = snapshot?.at ?? Date.now();
   const from = at - windowMs;
+  const coveredFrom = snapshot && coveredOnlyFrom(snapshot, windowMs);
   const fieldLines = useMemo(
     () =>
       Object.fromEntries(
@@ -334,23 +336,22 @@ export function StreamView({
           </Typography>
         </Box>
       )}
-      {filter && snapshot?.coverage && snapshot.coverage.from > from + 1000 && (
+      {filter && coveredFrom !== undefined && (
         <Box mb={1}>
           <Typography variant="caption" color="textSecondary">
-            The filter covers messages since{' '}
-            {formatTime(snapshot.coverage.from)} (what the backend keeps
-            unsummarised).
+            The filter covers messages since {formatTime(coveredFrom)} (what the
+            backend keeps unsummarised).
           </Typography>
         </Box>
       )}
       {!filter &&
         start.startsWith('minutes:') &&
         snapshot?.backfill?.state === 'done' &&
-        snapshot.coverage.from > from + 1000 && (
+        coveredFrom !== undefined && (
           <Box mb={1}>
             <Typography variant="caption" color="textSecondary">
-              Complete from {formatTime(snapshot.coverage.from)}: the server no
-              longer had older messages (retention), so the rates start there.
+              Complete from {formatTime(coveredFrom)}: the server no longer had
+              older messages (retention), so the rates start there.
             </Typography>
           </Box>
         )}
