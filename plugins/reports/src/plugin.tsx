@@ -23,7 +23,7 @@ const entityReportsContent = EntityContentBlueprint.make({
   params: {
     path: 'reports',
     title: 'Reports',
-    filter: 'kind:component,api,resource,system',
+    filter: { kind: { $in: ['component', 'api', 'resource', 'system'] } },
     loader: () => import('./components/EntityReportsContent').then(m => <m.EntityReportsContent />),
   },
 });

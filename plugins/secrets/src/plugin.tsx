@@ -24,7 +24,7 @@ const entitySecretsContent = EntityContentBlueprint.make({
   params: {
     path: 'secrets',
     title: 'Secrets',
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () => import('./components/EntitySecretsContent').then(m => <m.EntitySecretsContent />),
   },
 });

@@ -23,7 +23,7 @@ const entityStreamsContent = EntityContentBlueprint.make({
   params: {
     path: 'streams',
     title: 'Streams',
-    filter: 'kind:component,resource',
+    filter: { kind: { $in: ['component', 'resource'] } },
     loader: () => import('./components/StreamsTab').then(m => <m.StreamsTab />),
   },
 });
