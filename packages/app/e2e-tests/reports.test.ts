@@ -33,5 +33,13 @@ test('a service overview is generated from the entity tab: progress, preview, th
 
   // The history lists it as done.
   await expect(page.getByRole('table').getByText('done', { exact: true })).toBeVisible();
+
+  // The Reports page lists it among the recent reports of all entities, naming its entity.
+  await page.goto('/reports');
+  const recent = page.getByRole('table');
+  await expect(page.getByText('Recent reports')).toBeVisible();
+  await expect(recent.getByRole('link', { name: /Report service/ })).toBeVisible();
+  await expect(recent.getByText('Service overview')).toBeVisible();
+  await keepScreenshot(page, 'reports-03-recent');
   await page.close();
 });

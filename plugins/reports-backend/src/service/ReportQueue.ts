@@ -79,8 +79,11 @@ export class ReportQueue {
     return toJob(row);
   }
 
-  async list(entityRef: string, limit = 50): Promise<ReportJob[]> {
-    return (await this.knex('report_jobs').where({ entity_ref: entityRef }).orderBy('created_at', 'desc').limit(limit)).map(toJob);
+  /** Newest first: one entity's reports, or everyone's without `entityRef`. */
+  async list(entityRef: string | undefined, limit = 50): Promise<ReportJob[]> {
+    const query = this.knex('report_jobs').orderBy('created_at', 'desc').limit(limit);
+    if (entityRef) query.where({ entity_ref: entityRef });
+    return (await query).map(toJob);
   }
 
   /** Takes the oldest queued job for this worker; undefined when there is none. */

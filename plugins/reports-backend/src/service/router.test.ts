@@ -39,7 +39,7 @@ const ENTITIES: Entity[] = [
   },
 ];
 
-async function start(databaseId: TestDatabaseId, options: { deny?: boolean; config?: object } = {}) {
+async function start(databaseId: TestDatabaseId, options: { deny?: boolean; readable?: (entityRef: string) => boolean; config?: object } = {}) {
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
     features: [
@@ -48,6 +48,14 @@ async function start(databaseId: TestDatabaseId, options: { deny?: boolean; conf
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({ data: { reports: { concurrency: 2, ...options.config } } }),
       ...(options.deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
+      ...(options.readable
+        ? [
+            mockServices.permissions.mock({
+              authorize: async requests =>
+                requests.map(r => ({ result: r.permission.name !== 'reports.report.read' || options.readable!(String((r as any).resourceRef)) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY })),
+            }).factory,
+          ]
+        : []),
     ],
   });
   return server;
@@ -163,6 +171,22 @@ describe.each(databases.eachSupportedId())('reports routes on %s', databaseId =>
     expect([created.status, created.body.error.message]).toEqual([403, 'You may not create reports of component:default/stacktalk-report-service']);
     const list = await request(server).get('/api/reports/reports').query({ entityRef: 'component:default/stacktalk-report-service' }).set('Authorization', ADA);
     expect(list.status).toBe(403);
+    expect((await request(server).get('/api/reports/reports').set('Authorization', none)).status).toBe(401);
+    // Across entities nothing is refused: the caller sees the reports it may read, here none.
+    expect((await request(server).get('/api/reports/reports').set('Authorization', ADA).expect(200)).body).toEqual({ reports: [] });
+  });
+
+  it('lists the newest reports across entities, only of entities whose reports the caller may read', async () => {
+    const server = await start(databaseId, { readable: ref => ref !== 'api:default/reports-api' });
+    const create = (entityRef: string) => request(server).post('/api/reports/reports').set('Authorization', ADA).send({ entityRef, template: 'service-overview' }).expect(202);
+    const component = (await create('component:default/stacktalk-report-service')).body;
+    await create('api:default/reports-api');
+    const newer = (await create('component:default/stacktalk-report-service')).body;
+    const recent = await request(server).get('/api/reports/reports').set('Authorization', ADA).expect(200);
+    expect(recent.body.reports.map((j: any) => j.id)).toEqual([newer.id, component.id]);
+    // An empty entityRef is still a bad request, not "all entities".
+    expect((await request(server).get('/api/reports/reports').query({ entityRef: '' }).set('Authorization', ADA)).status).toBe(400);
+    for (const id of [newer.id, component.id]) await waitFor(server, id);
   });
 
   it('answers 429 with Retry-After when the queue is full', async () => {

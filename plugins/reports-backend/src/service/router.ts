@@ -31,6 +31,9 @@ export interface RouterOptions {
 }
 
 const FORMATS: PaperFormat[] = ['A4', 'Letter'];
+/** Recent reports across entities: the newest RECENT_SCAN are checked, RECENT_SHOWN of the readable ones returned. */
+const RECENT_SCAN = 200;
+const RECENT_SHOWN = 50;
 
 /** HTTP → report queue. Every route authenticates; every action is authorized on the entity. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
@@ -124,6 +127,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/reports', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    if (req.query.entityRef === undefined) {
+      // The newest reports of every entity whose reports the caller may read (one decision per entity).
+      const recent = await queue.list(undefined, RECENT_SCAN);
+      const refs = [...new Set(recent.map(j => j.entityRef))];
+      const decisions = refs.length ? await permissions.authorize(refs.map(resourceRef => ({ permission: reportsReadPermission, resourceRef })), { credentials }) : [];
+      const readable = new Set(refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+      res.json({ reports: recent.filter(j => readable.has(j.entityRef)).slice(0, RECENT_SHOWN) });
+      return;
+    }
     const entity = await entityFor(req.query.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     await authorize(reportsReadPermission, entityRef, credentials);

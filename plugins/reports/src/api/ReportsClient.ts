@@ -15,7 +15,8 @@ export interface ReportsApi {
   templates(entityRef?: string): Promise<TemplatesResponse>;
   create(entityRef: string, template: string, format: PaperFormat): Promise<ReportJob>;
   get(id: string): Promise<ReportJob>;
-  list(entityRef: string): Promise<ReportJob[]>;
+  /** Newest first: one entity's reports, or without `entityRef` the newest of every entity the user may read. */
+  list(entityRef?: string): Promise<ReportJob[]>;
   remove(id: string): Promise<void>;
   /** Same-origin URL of the PDF / preview, fetched with the user's token. */
   download(id: string): Promise<Blob>;
@@ -55,8 +56,8 @@ export class ReportsClient implements ReportsApi {
   async get(id: string) {
     return (await this.call(`/reports/${encodeURIComponent(id)}`)).json();
   }
-  async list(entityRef: string) {
-    return (await (await this.call(`/reports?entityRef=${encodeURIComponent(entityRef)}`)).json()).reports;
+  async list(entityRef?: string) {
+    return (await (await this.call(`/reports${entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : ''}`)).json()).reports;
   }
   async remove(id: string) {
     await this.call(`/reports/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,16 +1,23 @@
 import { useState } from 'react';
-import { Box, TextField } from '@material-ui/core';
-import { Autocomplete } from '@material-ui/lab';
-import { Content, EmptyState, Progress } from '@backstage/core-components';
+import { Box, TextField, Typography } from '@material-ui/core';
+import { Alert, Autocomplete } from '@material-ui/lab';
+import { Content, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { reportsApiRef } from '../api/ReportsClient';
+import { ReportHistory } from './ReportHistory';
 import { ReportsPanel } from './ReportsPanel';
 
-/** Page "Reports": pick any component, API, resource or system and generate its report. */
+/**
+ * Page "Reports": the newest reports of every entity the user may read; pick any component,
+ * API, resource or system to generate its report.
+ */
 export function ReportsPage() {
   const catalogApi = useApi(catalogApiRef);
+  const api = useApi(reportsApiRef);
   const entities = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: ['Component', 'API', 'Resource', 'System'] },
@@ -21,6 +28,9 @@ export function ReportsPage() {
       .sort((a, b) => a.label.localeCompare(b.label));
   }, [catalogApi]);
   const [entityRef, setEntityRef] = useState<string | null>(null);
+  const recent = useAsyncRetry(() => api.list(), [api, entityRef]);
+  const templates = useAsync(() => api.templates(), [api]);
+  const [error, setError] = useState<string>();
   return (
     <Content>
       {entities.loading && <Progress />}
@@ -37,7 +47,23 @@ export function ReportsPage() {
       {entityRef ? (
         <ReportsPanel key={entityRef} entityRef={entityRef} />
       ) : (
-        <EmptyState missing="field" title="Pick an entity" description="Service overviews are available for components, APIs, resources and systems." />
+        <>
+          <Typography variant="body2" color="textSecondary" paragraph>
+            Pick a component, API, resource or system above to generate its report.
+          </Typography>
+          {error && <Alert severity="error" style={{ marginBottom: 12 }}>{error}</Alert>}
+          <ReportHistory
+            title="Recent reports"
+            showEntity
+            jobs={recent.value}
+            loading={recent.loading}
+            error={recent.error}
+            empty="No reports yet. Pick an entity above to generate the first one."
+            templateTitle={id => templates.value?.templates.find(t => t.id === id)?.title ?? id}
+            onChanged={recent.retry}
+            onError={setError}
+          />
+        </>
       )}
     </Content>
   );

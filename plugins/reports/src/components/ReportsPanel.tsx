@@ -1,20 +1,16 @@
 import { useCallback, useState } from 'react';
-import { Box, Button, Card, CardContent, Chip, IconButton, MenuItem, TextField, Tooltip, Typography } from '@material-ui/core';
+import { Box, Button, Card, CardContent, MenuItem, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import DeleteIcon from '@material-ui/icons/Delete';
-import GetAppIcon from '@material-ui/icons/GetApp';
 import PictureAsPdfIcon from '@material-ui/icons/PictureAsPdf';
-import { Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type { PaperFormat, ReportJob } from '@stacktalk/plugin-reports-common';
 import { reportsApiRef } from '../api/ReportsClient';
 import { ReportProgress } from './ReportProgress';
-import { fileName, saveBlob } from './files';
+import { ReportHistory } from './ReportHistory';
 import { SchedulesBox } from './SchedulesBox';
-
-const STATUS_COLOR: Record<string, string> = { done: '#e8f5e9', failed: '#ffebee', rendering: '#e3f2fd', queued: '#f5f5f5' };
 
 /** Generate a report of one entity, watch it, download it; the entity's report history. */
 export function ReportsPanel(props: { entityRef: string }) {
@@ -49,38 +45,6 @@ export function ReportsPanel(props: { entityRef: string }) {
       setError((e as Error).message);
     }
   };
-
-  const columns: TableColumn<ReportJob>[] = [
-    { title: 'Generated', field: 'createdAt', render: j => new Date(j.createdAt).toLocaleString() },
-    { title: 'Template', field: 'template', render: j => list.find(t => t.id === j.template)?.title ?? j.template },
-    { title: 'By', field: 'createdBy', render: j => j.createdBy.replace(/^user:default\//, '') },
-    {
-      title: 'Status',
-      field: 'status',
-      render: j => <Chip size="small" label={j.status === 'failed' ? `failed: ${j.error ?? ''}`.slice(0, 60) : j.status} style={{ background: STATUS_COLOR[j.status] }} />,
-    },
-    { title: 'Pages', field: 'pages', render: j => (j.pages ? `${j.pages} · ${j.format}` : j.format) },
-    {
-      title: '',
-      field: 'id',
-      render: j => (
-        <Box display="flex">
-          {j.status === 'done' && (
-            <Tooltip title="Download">
-              <IconButton size="small" aria-label={`Download report of ${new Date(j.createdAt).toLocaleString()}`} onClick={async () => saveBlob(await api.download(j.id), fileName(j))}>
-                <GetAppIcon fontSize="small" />
-              </IconButton>
-            </Tooltip>
-          )}
-          <Tooltip title="Delete">
-            <IconButton size="small" aria-label="Delete report" onClick={async () => { await api.remove(j.id).catch(e => setError(e.message)); refresh(); }}>
-              <DeleteIcon fontSize="small" />
-            </IconButton>
-          </Tooltip>
-        </Box>
-      ),
-    },
-  ];
 
   return (
     <Box>
@@ -122,13 +86,15 @@ export function ReportsPanel(props: { entityRef: string }) {
         </CardContent>
       </Card>
       <Box mt={3}>
-        <Table<ReportJob>
+        <ReportHistory
           title="Report history"
-          isLoading={history.loading && !history.value}
-          data={history.value ?? []}
-          columns={columns}
-          options={{ paging: true, pageSize: 10, search: false, padding: 'dense' }}
-          emptyContent={<Box p={2}>{history.error ? history.error.message : 'No reports generated for this entity yet.'}</Box>}
+          jobs={history.value}
+          loading={history.loading}
+          error={history.error}
+          empty="No reports generated for this entity yet."
+          templateTitle={id => list.find(t => t.id === id)?.title ?? id}
+          onChanged={refresh}
+          onError={setError}
         />
       </Box>
     </Box>
