@@ -103,6 +103,44 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     await hub.close();
   });
 
+  it('says why it cannot reach a broker that is down at start, and goes live once it is up', async () => {
+    await mock.down();
+    const hub = kafkaHub();
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      'stacktalk.telemetry.raw',
+      { windowMs: 60_000, fields: [], payloads: false },
+      s => (snap = s),
+    );
+    try {
+      await until(
+        () => snap?.connection.state === 'reconnecting',
+        'reconnecting',
+        30_000,
+      );
+      expect(snap!.connection.reason).toMatch(
+        /^cannot reach the brokers \(Connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+\); retrying$/,
+      );
+      // A report's sample answers with that state instead of "connecting" at its timeout.
+      const sampled = await hub.sample(
+        'stacktalk.telemetry.raw',
+        { windowMs: 300_000, fields: [] },
+        15_000,
+      );
+      expect(sampled?.connection.state).toBe('reconnecting');
+    } finally {
+      await mock.up();
+    }
+    await until(
+      () => snap?.connection.state === 'live',
+      'live once the broker is up',
+      90_000,
+    );
+    expect(snap!.connection.reason).toBeUndefined();
+    off();
+    await hub.close();
+  });
+
   it("reports high-water marks and the services' consumer-group lag, and never commits into their groups", async () => {
     const kafka = new Kafka({
       brokers: [mock.bootstrap],

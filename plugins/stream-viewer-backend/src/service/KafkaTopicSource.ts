@@ -23,6 +23,10 @@ export interface KafkaTopicSourceOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** kafkajs's error log lines about a broker it could not reach (it retries them). */
+const CONNECTION_ERROR = /Connection (error|timeout)|Failed to connect/;
+const SEED_RETRY =
+  /^Failed to connect to seed broker, trying another broker from the list: /;
 const SLICE = 256;
 
 function toMessage(partition: number, m: KafkaMessage): StreamMessage {
@@ -48,19 +52,44 @@ export class KafkaTopicSource implements StreamSource {
     this.timestampField = options.timestampField;
   }
 
-  private client(retries: number) {
+  /**
+   * A kafkajs client; `onConnectionError` gets every failed attempt to reach a broker (kafkajs
+   * retries them quietly: its error log is the only place they show).
+   */
+  private client(
+    retries: number,
+    onConnectionError?: (message: string) => void,
+  ) {
     return new Kafka({
       clientId: this.options.clientId ?? 'stacktalk-stream-viewer',
       brokers: this.options.brokers,
       ssl: this.options.ssl,
       sasl: this.options.sasl as any,
-      logLevel: logLevel.NOTHING,
+      logLevel: onConnectionError ? logLevel.ERROR : logLevel.NOTHING,
+      logCreator: () => entry => {
+        const message = entry.log.message;
+        if (onConnectionError && CONNECTION_ERROR.test(message))
+          onConnectionError(message.replace(SEED_RETRY, ''));
+      },
       retry: { retries, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }
 
   async start(handlers: SourceHandlers) {
-    const kafka = this.client(Number.MAX_SAFE_INTEGER);
+    let lastFetch = 0;
+    let live = false;
+    /** Since when the reader has been in trouble (unset while live). */
+    let troubleSince: number | undefined;
+    const trouble = (reason: string) => {
+      live = false;
+      troubleSince ??= Date.now();
+      handlers.onState({ state: 'reconnecting', reason, since: troubleSince });
+    };
+    const kafka = this.client(Number.MAX_SAFE_INTEGER, message => {
+      // A broker down at start, or one of several lost while fetches still work elsewhere.
+      if (Date.now() - lastFetch > 1000)
+        trouble(`cannot reach the brokers (${message}); retrying`);
+    });
     const consumer = kafka.consumer({
       groupId: `stacktalk-stream-viewer-${randomUUID()}`,
       maxWaitTimeInMs: 100,
@@ -75,12 +104,11 @@ export class KafkaTopicSource implements StreamSource {
     // kafkajs retries a lost broker quietly; a fetch is answered at least every maxWaitTime
     // (100 ms here: brokers such as librdkafka's mock hold a fetch that long even when data is
     // waiting, which would be latency on the chart), so 5 s of silence means the broker is gone.
-    let lastFetch = 0;
-    let live = false;
     const setLive = () => {
       lastFetch = Date.now();
       if (!live) {
         live = true;
+        troubleSince = undefined;
         handlers.onState({ state: 'live', since: lastFetch });
       }
     };
@@ -88,38 +116,23 @@ export class KafkaTopicSource implements StreamSource {
     // offsets resolved, so everything produced after `live` is read.
     consumer.on(consumer.events.FETCH, setLive);
     this.watchdog = setInterval(() => {
-      if (live && Date.now() - lastFetch > 5000) {
-        live = false;
-        handlers.onState({
-          state: 'reconnecting',
-          reason: `no answer from the brokers for ${Math.round(
+      if (live && Date.now() - lastFetch > 5000)
+        trouble(
+          `no answer from the brokers for ${Math.round(
             (Date.now() - lastFetch) / 1000,
           )} s`,
-          since: Date.now(),
-        });
-      }
+        );
     }, 1000);
     this.watchdog.unref?.();
+    // Each of these ends `live`: the next answered fetch says so again.
     consumer.on(consumer.events.CRASH, e =>
-      handlers.onState({
-        state: 'reconnecting',
-        reason: String(e.payload.error?.message ?? 'consumer crashed'),
-        since: Date.now(),
-      }),
+      trouble(String(e.payload.error?.message ?? 'consumer crashed')),
     );
     consumer.on(consumer.events.REQUEST_TIMEOUT, () =>
-      handlers.onState({
-        state: 'reconnecting',
-        reason: 'request timed out',
-        since: Date.now(),
-      }),
+      trouble('request timed out'),
     );
     consumer.on(consumer.events.DISCONNECT, () =>
-      handlers.onState({
-        state: 'reconnecting',
-        reason: 'disconnected from the broker',
-        since: Date.now(),
-      }),
+      trouble('disconnected from the broker'),
     );
     await consumer.connect();
     await consumer.subscribe({
