@@ -110,7 +110,9 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     const off = hub.subscribe(
       'stacktalk.telemetry.raw',
       { windowMs: 60_000, fields: [], payloads: false },
-      s => (snap = s),
+      s => {
+        snap = s;
+      },
     );
     try {
       await until(
