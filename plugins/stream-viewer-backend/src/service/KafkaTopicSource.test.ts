@@ -123,13 +123,15 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       expect(snap!.connection.reason).toMatch(
         /^cannot reach the brokers \(Connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+\); retrying$/,
       );
-      // A report's sample answers with that state instead of "connecting" at its timeout.
+      // A report's sample answers with that state, without waiting for the history (which
+      // waits up to 30 s for the reader to be live) or until its own timeout.
       const sampled = await hub.sample(
         'stacktalk.telemetry.raw',
         { windowMs: 300_000, fields: [] },
-        15_000,
+        60_000,
       );
       expect(sampled?.connection.state).toBe('reconnecting');
+      expect(sampled?.backfill?.state).toBe('loading');
     } finally {
       await mock.up();
     }

@@ -181,6 +181,8 @@ export interface StreamHubOptions {
 }
 
 const LATEST = 50;
+/** A sample takes a reader that has been reconnecting this long as the stream's state. */
+const TROUBLE_SETTLES_MS = 3000;
 
 /**
  * One upstream reader per stream, however many viewers: the first subscriber starts it, the
@@ -372,8 +374,9 @@ export class StreamHub {
 
   /**
    * One snapshot of the last `windowMs` of a stream, history included, for figures outside the
-   * live view (a report): subscribes from `windowMs` ago, waits until the history is read and
-   * the reader has connected (or `timeoutMs`), and leaves.
+   * live view (a report): subscribes from `windowMs` ago, waits until the reader is live and
+   * the history read, or until it has been in trouble for {@link TROUBLE_SETTLES_MS} (history
+   * waits for live, which may not come soon), or `timeoutMs`; and leaves.
    */
   sample(
     key: string,
@@ -401,9 +404,12 @@ export class StreamHub {
         },
         s => {
           last = s;
+          const { state, since } = s.connection;
           if (
-            s.connection.state !== 'connecting' &&
-            s.backfill?.state !== 'loading'
+            state === 'live'
+              ? s.backfill?.state !== 'loading'
+              : state !== 'connecting' &&
+                Date.now() - since >= TROUBLE_SETTLES_MS
           )
             finish();
         },
