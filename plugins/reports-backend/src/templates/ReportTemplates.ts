@@ -63,11 +63,14 @@ function systemReport(sections: () => ReportSection[]): ReportTemplate {
         h('section', { key: 'toc', className: 'toc' }, h('h2', null, `Components (${components.length})`),
           h('ol', null, ...components.map(c => h('li', { key: anchor(c) }, h('a', { href: `#${anchor(c)}` }, c.metadata.title ?? c.metadata.name), h('span', { className: 'muted' }, ` · ${String((c.spec as any)?.type ?? '')} · ${String((c.spec as any)?.lifecycle ?? '')}`))))),
       );
-      for (const component of components) {
+      // The components' sections at once: a section may wait on another plugin (a stream's
+      // figures wait for its reader), and one component's wait need not delay the next.
+      const rendered = await Promise.all(components.map(component => renderSections(sections(), { ...context, entity: component }, `${anchor(component)}-`, 'h3')));
+      for (const [i, component] of components.entries()) {
         body.push(
           h('div', { key: anchor(component), id: anchor(component), style: { breakBefore: 'page' } },
             h('h2', null, component.metadata.title ?? component.metadata.name),
-            ...(await renderSections(sections(), { ...context, entity: component }, `${anchor(component)}-`, 'h3'))),
+            ...rendered[i]),
         );
       }
       const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
