@@ -67,7 +67,12 @@ export class SecretsClient implements SecretsApi {
       ...init,
       headers: { 'x-stacktalk-client': 'portal-ui', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
     });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) {
+      // Shown as the server's reason ("Invalid schedule …"), not "Request failed with 400 Bad Request".
+      const error = await ResponseError.fromResponse(response);
+      error.message = error.cause.message || error.message;
+      throw error;
+    }
     return response;
   }
 

@@ -47,7 +47,12 @@ export class StreamViewerClient implements StreamViewerApi {
   private async call(path: string, init: RequestInit = {}) {
     const base = await this.deps.discoveryApi.getBaseUrl('stream-viewer');
     const response = await this.deps.fetchApi.fetch(`${base}${path}`, init);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) {
+      // Shown as the server's reason ("Invalid schedule …"), not "Request failed with 400 Bad Request".
+      const error = await ResponseError.fromResponse(response);
+      error.message = error.cause.message || error.message;
+      throw error;
+    }
     return response;
   }
 

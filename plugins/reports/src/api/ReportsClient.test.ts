@@ -1,0 +1,14 @@
+import { ResponseError } from '@backstage/errors';
+import { ReportsClient } from './ReportsClient';
+
+describe('ReportsClient', () => {
+  it("rejects with the server's reason and keeps the response's details", async () => {
+    const body = { error: { name: 'InputError', message: 'Invalid schedule "61 * * * *": Field value (61) is out of range' }, request: { method: 'POST', url: '/schedules' }, response: { statusCode: 400 } };
+    const fetch = jest.fn(async () => new Response(JSON.stringify(body), { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/json' } }));
+    const client = new ReportsClient({ discoveryApi: { getBaseUrl: async () => 'http://portal/api/reports' }, fetchApi: { fetch } as any });
+    const error = await client.createSchedule('component:default/x', 'service-overview', 'A4', '61 * * * *').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect([error.message, error.statusCode, error.cause.name]).toEqual([body.error.message, 400, 'InputError']);
+    expect(fetch).toHaveBeenCalledWith('http://portal/api/reports/schedules', expect.objectContaining({ method: 'POST' }));
+  });
+});
