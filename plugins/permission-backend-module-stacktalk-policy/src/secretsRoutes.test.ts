@@ -211,7 +211,8 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     expect(malformed.status).toBe(400);
     await alice.put(`${E}/environments/qa/secrets/OK`, { value: 'x', expectedVersion: 0 }).expect(404);
     expect((await alice.get('/api/secrets/entities/component/default/no-such-service/secrets')).body.error.message).toMatch(/No entity component:default\/no-such-service/);
-    await alice.post(`${S('development', 'KEEP')}/reveal`, { version: 'latest' }).expect(400);
+    const badVersion = await alice.post(`${S('development', 'KEEP')}/reveal`, { version: 'latest' }).expect(400);
+    expect([badVersion.body.error.message, badVersion.body.response]).toEqual(['version must be a positive whole number', { statusCode: 400 }]);
     expect((await alice.post(`${S('development', 'KEEP')}/reveal`)).body.value).toBe('kept');
   });
 

@@ -193,6 +193,7 @@ describe.each(databases.eachSupportedId())('reports routes on %s', databaseId =>
     const server = await start(databaseId, { config: { queue: { maxQueued: 0 } } });
     const res = await request(server).post('/api/reports/reports').set('Authorization', ADA).send({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview' });
     expect(res.status).toBe(429);
+    expect(res.body.response).toEqual({ statusCode: 429 }); // Backstage's error body: clients show the reason
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(res.body.error.message).toMatch(/try again in about/);
   });

@@ -97,7 +97,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (error) {
       if (error instanceof QueueFullError) {
         res.set('Retry-After', String(error.retryAfterSeconds));
-        res.status(429).json({ error: { name: 'QueueFullError', message: error.message }, retryAfter: error.retryAfterSeconds });
+        // No Backstage error class answers 429: the same body shape, so clients read the reason.
+        res.status(429).json({ error: { name: 'QueueFullError', message: error.message }, request: { method: req.method, url: req.originalUrl }, response: { statusCode: 429 }, retryAfter: error.retryAfterSeconds });
         return;
       }
       throw error;

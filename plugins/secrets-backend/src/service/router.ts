@@ -1,5 +1,5 @@
 import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { secretsAdminPermission, type AuditAction, type SecretsEnvironment } from '@stacktalk/plugin-secrets-common';
 import express from 'express';
@@ -98,10 +98,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post(`${SECRET}/reveal`, async (req, res) => {
     const { environment, secret } = req.params;
     const v = version(req.body?.version);
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
-      res.status(400).json({ error: { name: 'InputError', message: 'version must be a positive whole number' } });
-      return;
-    }
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new InputError('version must be a positive whole number');
     res.set('Cache-Control', 'no-store');
     res.json(await service.reveal(await user(req), entityRefOf(req), environment, secret, v));
   });

@@ -81,13 +81,22 @@ export async function redisStreamInfo(
   instance: RedisInstance,
   key: string,
 ): Promise<RedisStreamInfo> {
+  // One attempt, no reconnecting in the background after this request has answered.
   const redis = new Redis(instance.url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
     connectionName: 'stacktalk-stream-viewer-info',
   });
-  await redis.connect();
+  let failure: Error | undefined;
+  redis.on('error', error => {
+    failure = error;
+  });
   try {
+    // connect() rejects with "Connection is closed."; the error event says why.
+    await redis.connect().catch(error => {
+      throw failure ?? error;
+    });
     const stream = pairs(
       (await redis.call('XINFO', 'STREAM', key)) as unknown[],
     );

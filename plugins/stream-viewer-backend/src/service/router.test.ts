@@ -33,6 +33,10 @@ const ENTITIES: Entity[] = [
     'stacktalk.io/stream-fields': '$.latency_ms',
     'stacktalk.io/stream-timestamp-field': '$.ts',
   }),
+  resource('down', {
+    'stacktalk.io/redis-instance': 'down',
+    'stacktalk.io/redis-stream': KEY,
+  }),
   resource('elsewhere', {
     'stacktalk.io/kafka-cluster': 'not-configured',
     'stacktalk.io/kafka-topic': 'x',
@@ -83,7 +87,13 @@ async function start(
       mockServices.rootConfig.factory({
         data: {
           streamViewer: {
-            redis: { instances: [{ name: 'cache', url: REDIS_URL }] },
+            redis: {
+              instances: [
+                { name: 'cache', url: REDIS_URL },
+                // Nothing listens on port 1: an instance that is down.
+                { name: 'down', url: 'redis://127.0.0.1:1' },
+              ],
+            },
           },
         },
       }),
@@ -222,6 +232,19 @@ describe('stream viewer routes', () => {
       .query({ entityRef: 'resource:default/elsewhere' })
       .set('Authorization', ADA);
     expect(missing.status).toBe(404);
+    // A server that is down: 503 in Backstage's error body, which clients read the reason from.
+    const down = await request(server)
+      .get('/api/stream-viewer/streams/info')
+      .query({ entityRef: 'resource:default/down' })
+      .set('Authorization', ADA);
+    expect([down.status, down.body.response, down.body.error.name]).toEqual([
+      503,
+      { statusCode: 503 },
+      'ServiceUnavailableError',
+    ]);
+    expect(down.body.error.message).toMatch(
+      /^down is unreachable: .*ECONNREFUSED/,
+    );
   });
 
   it('answers bad input and unknown names with 4xx that say why', async () => {

@@ -8,7 +8,12 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -193,12 +198,9 @@ export async function createRouter(
         throw new NotFoundError(
           `Kafka topic "${stream.name}" does not exist on ${stream.server}`,
         );
-      res.status(503).json({
-        error: {
-          name: 'ServiceUnavailableError',
-          message: `${stream.server} is unreachable: ${message}`,
-        },
-      });
+      throw new ServiceUnavailableError(
+        `${stream.server} is unreachable: ${message}`,
+      );
     }
   });
 
