@@ -241,6 +241,8 @@ describe('StreamHub over a real Redis Stream', () => {
       s => void (snap = s),
     );
     await new Promise(r => setTimeout(r, 2100)); // joining its group, say
+    // Not a single zero before: the reader has not read anything yet.
+    expect([snap!.connection.state, snap!.rate]).toEqual(['connecting', []]);
     const live = Date.now();
     handlers.onState({ state: 'live', since: live });
     await until(() => snap?.connection.state === 'live', 'live');

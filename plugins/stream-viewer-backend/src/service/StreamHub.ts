@@ -513,8 +513,12 @@ export class StreamHub {
       rate = [];
       const perPartition = new Map<number, Point[]>();
       // Whole seconds only: the second `from` falls in also holds messages before it. None
-      // before the hub has every message: a count there would be a made-up zero.
-      const firstSecond = Math.ceil(Math.max(from, stream.coveredFrom) / 1000);
+      // before the hub has every message (nor at all before the reader was first live, unless
+      // history was read): a count there would be a made-up zero.
+      const counted = stream.wasLive || stream.coveredFrom < stream.liveSince;
+      const firstSecond = counted
+        ? Math.ceil(Math.max(from, stream.coveredFrom) / 1000)
+        : Infinity;
       matched = 0;
       for (let second = firstSecond; second <= lastSecond + 1; second++) {
         const b = stream.seconds.at(second);
