@@ -108,6 +108,16 @@ function ConnectionChip({
 }
 
 /** The live view of one stream: toolbar, charts, latest messages, partitions / groups. */
+/** What the rate chart says while it has no rates. */
+function rateEmptyText(snapshot: Snapshot | undefined, at: number) {
+  if (snapshot && snapshot.connection.state !== 'live')
+    return 'No rates until the server answers: nothing read yet';
+  // Rates count whole seconds from when the reader has every message.
+  if (snapshot && snapshot.coverage.from > at - 2000)
+    return 'Counting: rates start with the first whole second read';
+  return 'No messages in this window';
+}
+
 export function StreamView({
   api,
   stream,
@@ -387,12 +397,7 @@ export function StreamView({
             from={from}
             to={at}
             at={at}
-            emptyText={
-              // Rates count whole seconds from when the reader has every message.
-              snapshot && snapshot.coverage.from > at - 2000
-                ? 'Counting: rates start with the first whole second read'
-                : 'No messages in this window'
-            }
+            emptyText={rateEmptyText(snapshot, at)}
           />
         </Grid>
         {kafka && partitionLines.length > 0 && (

@@ -223,6 +223,15 @@ describe('the Streams tab', () => {
     ).toBeInTheDocument();
     push(snapshot(at + 100, empty));
     expect(screen.getByText('No messages in this window')).toBeInTheDocument();
+    push(
+      snapshot(at + 200, {
+        ...empty,
+        connection: { state: 'reconnecting', reason: 'down', since: at },
+      }),
+    );
+    expect(
+      screen.getByText('No rates until the server answers: nothing read yet'),
+    ).toBeInTheDocument();
   });
 
   it('shows why the backend refused a filter, under the filter', async () => {
