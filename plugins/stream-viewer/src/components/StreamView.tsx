@@ -326,8 +326,11 @@ export function StreamView({
       {snapshot?.backfill?.state === 'loading' && (
         <Box mb={2}>
           <Typography variant="body2">
-            Reading history… {snapshot.backfill.loaded.toLocaleString()}{' '}
-            messages so far
+            {/* The history is read up to where the live reader starts: it waits for it. */}
+            {snapshot.connection.state === 'live' ||
+            snapshot.backfill.loaded > 0
+              ? `Reading history… ${snapshot.backfill.loaded.toLocaleString()} messages so far`
+              : 'History is read once the server answers'}
           </Typography>
           <LinearProgress />
         </Box>

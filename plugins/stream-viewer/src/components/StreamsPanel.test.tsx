@@ -232,6 +232,16 @@ describe('the Streams tab', () => {
     expect(
       screen.getByText('No rates until the server answers: nothing read yet'),
     ).toBeInTheDocument();
+    push(
+      snapshot(at + 300, {
+        ...empty,
+        connection: { state: 'reconnecting', reason: 'down', since: at },
+        backfill: { state: 'loading', loaded: 0 },
+      }),
+    );
+    expect(
+      screen.getByText('History is read once the server answers'),
+    ).toBeInTheDocument();
   });
 
   it('shows why the backend refused a filter, under the filter', async () => {
