@@ -65,23 +65,23 @@ function takeSpare(needed: number): SpareColumns | undefined {
  * per filter.
  */
 export class MessageStore {
-  private capacity = 0;
+  private capacity!: number;
   /** Physical index of the oldest kept message; `length` messages follow it. */
   private head = 0;
   length = 0;
-  private ts = new Float64Array(0);
-  private partitions = new Int32Array(0);
-  private offsets = new Float64Array(0);
-  private kinds = new Uint8Array(0);
+  private ts!: Float64Array;
+  private partitions!: Int32Array;
+  private offsets!: Float64Array;
+  private kinds!: Uint8Array;
   /**
    * Where each message's bytes are (chunk sequence number, start in that chunk), its payload's
    * length, its key's (-1: none) and its id's (0: Kafka, named by partition:offset).
    */
-  private chunkIds = new Int32Array(0);
-  private starts = new Int32Array(0);
-  private sizes = new Int32Array(0);
-  private keyLengths = new Int32Array(0);
-  private idLengths = new Int32Array(0);
+  private chunkIds!: Int32Array;
+  private starts!: Int32Array;
+  private sizes!: Int32Array;
+  private keyLengths!: Int32Array;
+  private idLengths!: Int32Array;
   /** The chunks in use, oldest first; `chunks[0]` has sequence number `firstChunk`. */
   private chunks: Buffer[] = [];
   private firstChunk = 0;
@@ -90,6 +90,29 @@ export class MessageStore {
   private fields: Float64Array[] = [];
   /** Per filter: 0 not tested yet, 1 matches, 2 does not (physical index). */
   private filters = new Map<string, Uint8Array>();
+
+  constructor() {
+    this.empty();
+  }
+
+  /**
+   * No room and no messages: every column empty (a new store, or a stopped one whose columns
+   * went to the spare pool: keeping them would share another store's memory).
+   */
+  private empty() {
+    this.capacity = 0;
+    this.ts = new Float64Array(0);
+    this.partitions = new Int32Array(0);
+    this.offsets = new Float64Array(0);
+    this.kinds = new Uint8Array(0);
+    this.chunkIds = new Int32Array(0);
+    this.starts = new Int32Array(0);
+    this.sizes = new Int32Array(0);
+    this.keyLengths = new Int32Array(0);
+    this.idLengths = new Int32Array(0);
+    this.fields = this.fields.map(() => new Float64Array(0));
+    this.filters.clear();
+  }
 
   /** Adds a column for a charted field and computes it for the kept messages. */
   addField(path: Array<string | number>) {
@@ -268,18 +291,7 @@ export class MessageStore {
         buffers: this.columns().map(c => c.buffer),
       });
     }
-    this.capacity = 0;
-    this.ts = new Float64Array(0);
-    this.partitions = new Int32Array(0);
-    this.offsets = new Float64Array(0);
-    this.kinds = new Uint8Array(0);
-    this.chunkIds = new Int32Array(0);
-    this.starts = new Int32Array(0);
-    this.sizes = new Int32Array(0);
-    this.keyLengths = new Int32Array(0);
-    this.idLengths = new Int32Array(0);
-    this.fields = this.fields.map(() => new Float64Array(0));
-    this.filters.clear();
+    this.empty();
   }
 
   /** Event time of the i-th oldest kept message. */
