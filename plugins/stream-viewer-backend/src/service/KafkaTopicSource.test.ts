@@ -22,6 +22,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       'stacktalk.telemetry.raw:3',
       'stacktalk.history:2',
       'stacktalk.retained:2',
+      'stacktalk.keyed:2',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -44,6 +45,84 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
           timestampField: '$.ts',
         }),
     });
+
+  it("hands every message over intact from the reader's thread: keys or none, empty, missing and binary values, offsets, times", async () => {
+    const topic = 'stacktalk.keyed';
+    await producer.send({
+      topic,
+      messages: [
+        {
+          partition: 0,
+          key: 'a',
+          value: '{"x":1}',
+          timestamp: '1700000000000',
+        },
+        { partition: 1, key: null, value: Buffer.from([0, 255, 1]) },
+        { partition: 0, key: 'ünï-key', value: '' },
+        { partition: 0, key: 'tombstone', value: null },
+      ],
+    });
+    const source = new KafkaTopicSource({
+      brokers: [mock.bootstrap],
+      topic,
+      fromBeginning: true,
+    });
+    const got: Array<Record<string, unknown>> = [];
+    const states: string[] = [];
+    await source.start({
+      onMessages: batch =>
+        got.push(
+          ...batch.map(m => ({
+            partition: m.partition,
+            offset: m.offset,
+            key: m.key,
+            bytes: [...m.bytes],
+            time: m.time,
+          })),
+        ),
+      onState: s => states.push(s.state),
+    });
+    await until(() => got.length === 4, 'the four messages');
+    await source.stop();
+    got.sort(
+      (a, b) =>
+        (a.partition as number) - (b.partition as number) ||
+        (a.offset as number) - (b.offset as number),
+    );
+    const text = (t: string) => [...Buffer.from(t)];
+    expect(got).toEqual([
+      {
+        partition: 0,
+        offset: 0,
+        key: 'a',
+        bytes: text('{"x":1}'),
+        time: 1700000000000,
+      },
+      {
+        partition: 0,
+        offset: 1,
+        key: 'ünï-key',
+        bytes: [],
+        time: expect.any(Number),
+      },
+      {
+        partition: 0,
+        offset: 2,
+        key: 'tombstone',
+        bytes: [],
+        time: expect.any(Number),
+      },
+      {
+        partition: 1,
+        offset: 0,
+        key: undefined,
+        bytes: [0, 255, 1],
+        time: expect.any(Number),
+      },
+    ]);
+    expect(Math.abs((got[1].time as number) - Date.now())).toBeLessThan(60_000);
+    expect(states).toEqual(['connecting', 'live']);
+  });
 
   it('charts per-partition rates and fields, and resumes by itself after the broker goes down and up', async () => {
     const hub = kafkaHub();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { startTail, unpack } from './kafkaTail';
 import type {
   SourceHandlers,
   StartPosition,
@@ -22,8 +23,8 @@ export interface KafkaTopicSourceOptions {
   };
 }
 
-const EMPTY = Buffer.alloc(0);
 /** kafkajs's error log lines about a broker it could not reach (it retries them). */
+const EMPTY = Buffer.alloc(0);
 const CONNECTION_ERROR = /Connection (error|timeout)|Failed to connect/;
 const SEED_RETRY =
   /^Failed to connect to seed broker, trying another broker from the list: /;
@@ -40,11 +41,13 @@ function toMessage(partition: number, m: KafkaMessage): StreamMessage {
 }
 
 /**
- * Tails a Kafka topic from its end with kafkajs. The consumer group is the viewer's own
- * (`stacktalk-stream-viewer-<random>`) and never commits: the services' groups are untouched.
+ * Tails a Kafka topic from its end with kafkajs, on a worker thread (`kafkaTail`). The consumer
+ * group is the viewer's own (`stacktalk-stream-viewer-<random>`) and never commits: the
+ * services' groups are untouched.
  */
 export class KafkaTopicSource implements StreamSource {
-  private consumer?: Consumer;
+  private tail?: ReturnType<typeof startTail>;
+  private stopped?: () => void;
   private watchdog?: NodeJS.Timeout;
   readonly timestampField?: string;
 
@@ -52,32 +55,21 @@ export class KafkaTopicSource implements StreamSource {
     this.timestampField = options.timestampField;
   }
 
-  /**
-   * A kafkajs client; `onConnectionError` gets every failed attempt to reach a broker (kafkajs
-   * retries them quietly: its error log is the only place they show).
-   */
-  private client(
-    retries: number,
-    onConnectionError?: (message: string) => void,
-  ) {
-    return new Kafka({
+  /** The client's configuration, plain data (the live tail's worker gets a copy). */
+  private config(retries: number) {
+    return {
       clientId: this.options.clientId ?? 'stacktalk-stream-viewer',
       brokers: this.options.brokers,
       ssl: this.options.ssl,
       sasl: this.options.sasl as any,
-      logLevel: onConnectionError ? logLevel.ERROR : logLevel.NOTHING,
-      logCreator: () => entry => {
-        const message = entry.log.message;
-        if (onConnectionError && CONNECTION_ERROR.test(message))
-          onConnectionError(message.replace(SEED_RETRY, ''));
-      },
       retry: { retries, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
+    };
   }
 
   async start(handlers: SourceHandlers) {
     let lastFetch = 0;
     let live = false;
+    let stopped = false;
     /** Since when the reader has been in trouble (unset while live). */
     let troubleSince: number | undefined;
     const trouble = (reason: string) => {
@@ -85,24 +77,8 @@ export class KafkaTopicSource implements StreamSource {
       troubleSince ??= Date.now();
       handlers.onState({ state: 'reconnecting', reason, since: troubleSince });
     };
-    const kafka = this.client(Number.MAX_SAFE_INTEGER, message => {
-      // A broker down at start, or one of several lost while fetches still work elsewhere.
-      if (Date.now() - lastFetch > 1000)
-        trouble(`cannot reach the brokers (${message}); retrying`);
-    });
-    const consumer = kafka.consumer({
-      groupId: `stacktalk-stream-viewer-${randomUUID()}`,
-      maxWaitTimeInMs: 100,
-      retry: {
-        retries: Number.MAX_SAFE_INTEGER,
-        initialRetryTime: 300,
-        maxRetryTime: 10_000,
-      },
-    });
-    this.consumer = consumer;
-    handlers.onState({ state: 'connecting', since: Date.now() });
     // kafkajs retries a lost broker quietly; a fetch is answered at least every maxWaitTime
-    // (100 ms here: brokers such as librdkafka's mock hold a fetch that long even when data is
+    // (100 ms: brokers such as librdkafka's mock hold a fetch that long even when data is
     // waiting, which would be latency on the chart), so 5 s of silence means the broker is gone.
     const setLive = () => {
       lastFetch = Date.now();
@@ -112,9 +88,68 @@ export class KafkaTopicSource implements StreamSource {
         handlers.onState({ state: 'live', since: lastFetch });
       }
     };
-    // Live from the first answered fetch, not from joining the group: only then are the start
-    // offsets resolved, so everything produced after `live` is read.
-    consumer.on(consumer.events.FETCH, setLive);
+    handlers.onState({ state: 'connecting', since: Date.now() });
+    let running: (error?: Error) => void = () => {};
+    const started = new Promise<void>(
+      (resolve, reject) =>
+        (running = error => (error ? reject(error) : resolve())),
+    );
+    const tail = startTail(
+      {
+        config: this.config(Number.MAX_SAFE_INTEGER),
+        groupId: `stacktalk-stream-viewer-${randomUUID()}`,
+        topic: this.options.topic,
+        fromBeginning: this.options.fromBeginning ?? false,
+      },
+      event => {
+        if (stopped) return;
+        switch (event.type) {
+          case 'batch':
+            // Live from the first answered fetch, not from joining the group: only then are
+            // the start offsets resolved, so everything produced after `live` is read.
+            setLive();
+            unpack(event, SLICE, handlers.onMessages);
+            tail.taken();
+            break;
+          case 'fetch':
+            setLive();
+            break;
+          case 'log':
+            // kafkajs's error log is the only place a broker it cannot reach shows (down at
+            // start, or one of several lost while fetches still work elsewhere).
+            if (
+              CONNECTION_ERROR.test(event.message) &&
+              Date.now() - lastFetch > 1000
+            )
+              trouble(
+                `cannot reach the brokers (${event.message.replace(
+                  SEED_RETRY,
+                  '',
+                )}); retrying`,
+              );
+            break;
+          // Each of these ends `live`: the next answered fetch says so again.
+          case 'crash':
+            trouble(event.message ?? 'consumer crashed');
+            break;
+          case 'request-timeout':
+            trouble('request timed out');
+            break;
+          case 'disconnect':
+            trouble('disconnected from the broker');
+            break;
+          case 'running':
+            running();
+            break;
+          case 'failed':
+            trouble(event.message);
+            running(new Error(event.message));
+            break;
+          default:
+        }
+      },
+    );
+    this.tail = tail;
     this.watchdog = setInterval(() => {
       if (live && Date.now() - lastFetch > 5000)
         trouble(
@@ -124,36 +159,8 @@ export class KafkaTopicSource implements StreamSource {
         );
     }, 1000);
     this.watchdog.unref?.();
-    // Each of these ends `live`: the next answered fetch says so again.
-    consumer.on(consumer.events.CRASH, e =>
-      trouble(String(e.payload.error?.message ?? 'consumer crashed')),
-    );
-    consumer.on(consumer.events.REQUEST_TIMEOUT, () =>
-      trouble('request timed out'),
-    );
-    consumer.on(consumer.events.DISCONNECT, () =>
-      trouble('disconnected from the broker'),
-    );
-    await consumer.connect();
-    await consumer.subscribe({
-      topic: this.options.topic,
-      fromBeginning: this.options.fromBeginning ?? false,
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        // A fetch brings thousands of messages per partition: handed over in slices, so each
-        // slice's message objects die young instead of all of them outliving a garbage collection.
-        const { messages, partition } = batch;
-        for (let i = 0; i < messages.length; i += SLICE) {
-          const slice: StreamMessage[] = [];
-          const end = Math.min(messages.length, i + SLICE);
-          for (let k = i; k < end; k++)
-            slice.push(toMessage(partition, messages[k]));
-          handlers.onMessages(slice);
-        }
-      },
-    });
+    this.stopped = () => (stopped = true);
+    await started;
   }
 
   /**
@@ -172,7 +179,7 @@ export class KafkaTopicSource implements StreamSource {
         'a Kafka topic starts at an offset, not a stream entry id',
       );
     const topic = this.options.topic;
-    const kafka = this.client(3);
+    const kafka = new Kafka({ ...this.config(3), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     let consumer: Consumer | undefined;
     let note: string | undefined;
@@ -317,6 +324,7 @@ export class KafkaTopicSource implements StreamSource {
 
   async stop() {
     clearInterval(this.watchdog);
-    await this.consumer?.disconnect().catch(() => {});
+    this.stopped?.();
+    await this.tail?.stop();
   }
 }

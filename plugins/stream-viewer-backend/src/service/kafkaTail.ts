@@ -1,0 +1,263 @@
+import { Worker } from 'node:worker_threads';
+import type { KafkaConfig } from 'kafkajs';
+import type { StreamMessage } from './types';
+
+/**
+ * The live tail of a Kafka topic runs kafkajs on a worker thread of its own: kafkajs's decoding
+ * of record batches is most of a busy topic's cost (about 1 µs a message), and on the backend's
+ * main thread it would compete with every other plugin's requests and with the hub's own work
+ * (reading the charted fields, building snapshots). The worker hands each fetched batch over as
+ * a few typed arrays (transferred, not copied) and waits while more than `MAX_IN_FLIGHT` batches
+ * are not yet taken: a main thread that falls behind slows the fetching, not memory.
+ *
+ * The worker only reports what kafkajs says (fetches, events, error log lines); what they mean
+ * for the connection state is decided on the main thread (`KafkaTopicSource`).
+ */
+
+/** Batches handed over and not yet taken before the worker stops fetching. */
+const MAX_IN_FLIGHT = 4;
+/** Messages fetched before they are handed over without waiting for the rest of the fetch. */
+const FLUSH_AT = 4096;
+
+export interface TailOptions {
+  /** The client's configuration: plain data (no functions), for the worker to clone. */
+  config: Omit<KafkaConfig, 'logCreator' | 'logLevel'>;
+  groupId: string;
+  topic: string;
+  fromBeginning: boolean;
+}
+
+/** Fetched messages (of one or more partitions): key and value bytes back to back in `data`. */
+export interface PackedBatch {
+  type: 'batch';
+  partitions: Int32Array;
+  offsets: Float64Array;
+  times: Float64Array;
+  /** Where each message's bytes end in `data` (its value's: its key, if any, is just before). */
+  ends: Uint32Array;
+  /** Each key's length in bytes, -1 for a message without a key. */
+  keyLengths: Int32Array;
+  data: Uint8Array;
+}
+
+export type TailEvent =
+  | PackedBatch
+  | { type: 'running' }
+  | { type: 'failed'; message: string }
+  | { type: 'fetch' }
+  | { type: 'log'; message: string }
+  | { type: 'crash'; message?: string }
+  | { type: 'request-timeout' }
+  | { type: 'disconnect' }
+  | { type: 'stopped' };
+
+/**
+ * The worker's code: plain JavaScript run with `eval`, so that it needs no build step of its own
+ * (in the bundled backend, in development and in tests alike). It requires kafkajs by the path
+ * the main thread resolved, and runs every tail of the process, each by its id.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Kafka, logLevel } = require(workerData.kafkajs);
+const tails = new Map();
+function flush(tail, post) {
+  tail.scheduled = false;
+  const n = tail.count;
+  if (n === 0) return;
+  let size = 0;
+  for (const batch of tail.pending)
+    for (const m of batch.messages) size += (m.key ? m.key.length : 0) + (m.value ? m.value.length : 0);
+  const data = new Uint8Array(size);
+  const partitions = new Int32Array(n);
+  const offsets = new Float64Array(n);
+  const times = new Float64Array(n);
+  const ends = new Uint32Array(n);
+  const keyLengths = new Int32Array(n);
+  let at = 0;
+  let i = 0;
+  for (const batch of tail.pending) {
+    for (const m of batch.messages) {
+      if (m.key) { data.set(m.key, at); at += m.key.length; keyLengths[i] = m.key.length; } else keyLengths[i] = -1;
+      if (m.value) { data.set(m.value, at); at += m.value.length; }
+      ends[i] = at;
+      partitions[i] = batch.partition;
+      offsets[i] = Number(m.offset);
+      times[i] = Number(m.timestamp) || Date.now();
+      i++;
+    }
+  }
+  tail.pending = [];
+  tail.count = 0;
+  tail.inFlight++;
+  post({ type: 'batch', partitions, offsets, times, ends, keyLengths, data },
+    [data.buffer, partitions.buffer, offsets.buffer, times.buffer, ends.buffer, keyLengths.buffer]);
+}
+function start(id, o) {
+  const post = (event, transfer) => parentPort.postMessage({ id, event }, transfer);
+  const kafka = new Kafka({
+    ...o.config,
+    logLevel: logLevel.ERROR,
+    logCreator: () => entry => post({ type: 'log', message: String(entry.log.message) }),
+  });
+  const consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 100, retry: o.config.retry });
+  const tail = { consumer, inFlight: 0, release: undefined, pending: [], count: 0, scheduled: false };
+  tails.set(id, tail);
+  let lastFetch = 0;
+  consumer.on(consumer.events.FETCH, () => {
+    const now = Date.now();
+    if (now - lastFetch >= 200) { lastFetch = now; post({ type: 'fetch' }); }
+  });
+  consumer.on(consumer.events.CRASH, e => post({ type: 'crash', message: e.payload.error && e.payload.error.message }));
+  consumer.on(consumer.events.REQUEST_TIMEOUT, () => post({ type: 'request-timeout' }));
+  consumer.on(consumer.events.DISCONNECT, () => post({ type: 'disconnect' }));
+  (async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.messages.length === 0 || !tails.has(id)) return;
+        tail.pending.push(batch);
+        tail.count += batch.messages.length;
+        // A fetch brings one batch per partition: they go over together (one message between
+        // threads costs far more than packing one more batch), at the latest when the fetch's
+        // batches are all handled.
+        if (tail.count >= ${FLUSH_AT}) flush(tail, post);
+        else if (!tail.scheduled) {
+          tail.scheduled = true;
+          setImmediate(() => flush(tail, post));
+        }
+        if (tail.inFlight >= ${MAX_IN_FLIGHT}) await new Promise(r => (tail.release = r));
+      },
+    });
+    post({ type: 'running' });
+  })().catch(e => post({ type: 'failed', message: String((e && e.message) || e) }));
+}
+parentPort.on('message', ({ type, id, options }) => {
+  const tail = tails.get(id);
+  if (type === 'start') start(id, options);
+  else if (!tail) return;
+  else if (type === 'taken') {
+    tail.inFlight--;
+    if (tail.release && tail.inFlight < ${MAX_IN_FLIGHT}) { tail.release(); tail.release = undefined; }
+  } else if (type === 'stop') {
+    tails.delete(id);
+    if (tail.release) tail.release();
+    tail.consumer.disconnect().catch(() => {}).then(() => parentPort.postMessage({ id, event: { type: 'stopped' } }));
+  }
+});
+`;
+
+/** How long the thread outlives its last tail (kafkajs stays warm for the next viewer). */
+const IDLE_MS = 60_000;
+
+/** The one thread that runs every Kafka tail of this process, started with the first. */
+class TailThread {
+  private worker?: Worker;
+  private readonly tails = new Map<number, (event: TailEvent) => void>();
+  private nextId = 1;
+  private idleTimer?: NodeJS.Timeout;
+
+  private thread() {
+    clearTimeout(this.idleTimer);
+    if (!this.worker) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        execArgv: [],
+        workerData: { kafkajs: require.resolve('kafkajs') },
+      });
+      worker.on('message', ({ id, event }) => this.tails.get(id)?.(event));
+      worker.on('error', (error: Error) => {
+        // Every tail on it is lost: each hears why; the next start begins a new thread.
+        for (const onEvent of this.tails.values())
+          onEvent({
+            type: 'failed',
+            message: `the Kafka reader's thread failed: ${error.message}`,
+          });
+      });
+      worker.on('exit', () => {
+        if (this.worker === worker) this.worker = undefined;
+      });
+      this.worker = worker;
+    }
+    this.worker.ref();
+    return this.worker;
+  }
+
+  start(options: TailOptions, onEvent: (event: TailEvent) => void) {
+    const id = this.nextId++;
+    const worker = this.thread();
+    let stopping: (() => void) | undefined;
+    this.tails.set(id, event => {
+      if (event.type === 'stopped') stopping?.();
+      else if (!stopping) onEvent(event);
+    });
+    worker.postMessage({ type: 'start', id, options });
+    return {
+      taken: () => worker.postMessage({ type: 'taken', id }),
+      /** Disconnects the consumer (its group leaves); gives up waiting after 10 s. */
+      stop: () =>
+        new Promise<void>(resolve => {
+          const timer = setTimeout(() => stopping?.(), 10_000);
+          stopping = () => {
+            clearTimeout(timer);
+            this.tails.delete(id);
+            if (this.tails.size === 0) this.idle(worker);
+            resolve();
+          };
+          if (this.worker === worker) worker.postMessage({ type: 'stop', id });
+          else stopping();
+        }),
+    };
+  }
+
+  private idle(worker: Worker) {
+    // Unreferenced, the idle thread keeps no process alive; it ends after IDLE_MS.
+    worker.unref();
+    this.idleTimer = setTimeout(() => worker.terminate(), IDLE_MS);
+    this.idleTimer.unref?.();
+  }
+}
+
+const thread = new TailThread();
+
+/** Starts a tail on the Kafka thread; `onEvent` gets what it reports. `taken()` after each batch is handled. */
+export function startTail(
+  options: TailOptions,
+  onEvent: (event: TailEvent) => void,
+) {
+  return thread.start(options, onEvent);
+}
+
+/** A packed batch as the hub's messages, `slice` at a time (each slice's objects die young). */
+export function unpack(
+  batch: PackedBatch,
+  slice: number,
+  onMessages: (messages: StreamMessage[]) => void,
+) {
+  const { partitions, offsets, times, ends, keyLengths } = batch;
+  const data = Buffer.from(
+    batch.data.buffer,
+    batch.data.byteOffset,
+    batch.data.byteLength,
+  );
+  let start = 0;
+  for (let i = 0; i < offsets.length; i += slice) {
+    const out: StreamMessage[] = [];
+    const last = Math.min(offsets.length, i + slice);
+    for (let k = i; k < last; k++) {
+      const keyLength = keyLengths[k];
+      const valueStart = start + Math.max(0, keyLength);
+      out.push({
+        partition: partitions[k],
+        offset: offsets[k],
+        time: times[k],
+        key:
+          keyLength >= 0 ? data.toString('utf8', start, valueStart) : undefined,
+        bytes: data.subarray(valueStart, ends[k]),
+      });
+      start = ends[k];
+    }
+    onMessages(out);
+  }
+}
