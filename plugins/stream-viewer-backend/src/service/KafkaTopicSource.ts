@@ -47,7 +47,6 @@ function toMessage(partition: number, m: KafkaMessage): StreamMessage {
  */
 export class KafkaTopicSource implements StreamSource {
   private tail?: ReturnType<typeof startTail>;
-  private stopped?: () => void;
   private watchdog?: NodeJS.Timeout;
   readonly timestampField?: string;
 
@@ -69,7 +68,6 @@ export class KafkaTopicSource implements StreamSource {
   async start(handlers: SourceHandlers) {
     let lastFetch = 0;
     let live = false;
-    let stopped = false;
     /** Since when the reader has been in trouble (unset while live). */
     let troubleSince: number | undefined;
     const trouble = (reason: string) => {
@@ -102,7 +100,6 @@ export class KafkaTopicSource implements StreamSource {
         fromBeginning: this.options.fromBeginning ?? false,
       },
       event => {
-        if (stopped) return;
         switch (event.type) {
           case 'batch':
             // Live from the first answered fetch, not from joining the group: only then are
@@ -159,7 +156,6 @@ export class KafkaTopicSource implements StreamSource {
         );
     }, 1000);
     this.watchdog.unref?.();
-    this.stopped = () => (stopped = true);
     await started;
   }
 
@@ -324,7 +320,6 @@ export class KafkaTopicSource implements StreamSource {
 
   async stop() {
     clearInterval(this.watchdog);
-    this.stopped?.();
     await this.tail?.stop();
   }
 }

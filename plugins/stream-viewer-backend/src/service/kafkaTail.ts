@@ -6,9 +6,9 @@ import type { StreamMessage } from './types';
  * The live tail of a Kafka topic runs kafkajs on a worker thread of its own: kafkajs's decoding
  * of record batches is most of a busy topic's cost (about 1 µs a message), and on the backend's
  * main thread it would compete with every other plugin's requests and with the hub's own work
- * (reading the charted fields, building snapshots). The worker hands each fetched batch over as
- * a few typed arrays (transferred, not copied) and waits while more than `MAX_IN_FLIGHT` batches
- * are not yet taken: a main thread that falls behind slows the fetching, not memory.
+ * (reading the charted fields, building snapshots). The worker hands each fetch's messages over
+ * as a few typed arrays (transferred, not copied) and stops fetching while `MAX_IN_FLIGHT` of
+ * them are not yet taken: a main thread that falls behind slows the fetching, not memory.
  *
  * The worker only reports what kafkajs says (fetches, events, error log lines); what they mean
  * for the connection state is decided on the main thread (`KafkaTopicSource`).
