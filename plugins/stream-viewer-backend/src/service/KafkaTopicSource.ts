@@ -23,8 +23,8 @@ export interface KafkaTopicSourceOptions {
   };
 }
 
-/** kafkajs's error log lines about a broker it could not reach (it retries them). */
 const EMPTY = Buffer.alloc(0);
+/** kafkajs's error log lines about a broker it could not reach (it retries them). */
 const CONNECTION_ERROR = /Connection (error|timeout)|Failed to connect/;
 const SEED_RETRY =
   /^Failed to connect to seed broker, trying another broker from the list: /;
