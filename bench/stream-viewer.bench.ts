@@ -14,7 +14,7 @@
  *      Streams tab shows a topic fed at 20k msg/s (see bench/README or the plugin README).
  * Prints figures and ratios; nothing here asserts a time.
  *
- *   npm run bench:streams -- [--backlog 200000] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
+ *   npm run bench:streams -- [--backlog 200000] [--rounds 2] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
  *   npm run bench:streams -- --browser http://localhost:7007 --entity component/stacktalk-telemetry-collector --seconds 20
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -38,11 +38,14 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-// librdkafka's mock keeps about 5 MB per partition: 200,000 messages over 12 partitions fit.
+// librdkafka's mock keeps about 5 MB per partition: 200,000 messages over 12 partitions fit,
+// and the backlog topic gets a partition more for every 16,667 messages.
 const BACKLOG = Number(arg('backlog', '200000'));
+const BACKLOG_PARTITIONS = Math.ceil(BACKLOG / 16_667);
 const RATE = Number(arg('rate', '20000'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '20'));
 const SOAK_MINUTES = Number(arg('soak-minutes', '10'));
+const ROUNDS = Number(arg('rounds', '2'));
 const SUBSCRIBERS = 50;
 const FIELDS = ['$.duration_ms', '$.status'];
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -255,7 +258,7 @@ async function hubRun(bootstrap: string, topic: string) {
 
 /**
  * 1. Raw kafkajs vs the hub, each reading the same backlog from the beginning: all three
- * (counting, decoding, hub) run twice, interleaved, and the better of each run is compared,
+ * (counting, decoding, hub) run `--rounds` times (default 2), interleaved, and the best of each is compared,
  * so that none of them is measured only cold (the JIT warms kafkajs up by about 1.5x).
  */
 async function throughput(mock: KafkaMock) {
@@ -264,7 +267,7 @@ async function throughput(mock: KafkaMock) {
   const counting: number[] = [];
   const decoding: number[] = [];
   const hubs: Array<Awaited<ReturnType<typeof hubRun>>> = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     counting.push(await rawConsumer(mock.bootstrap, topic));
     decoding.push(await rawConsumer(mock.bootstrap, topic, true));
     hubs.push(await hubRun(mock.bootstrap, topic));
@@ -471,7 +474,10 @@ async function main() {
       require('node:os').cpus().length
     } cores`,
   );
-  const mock = await startKafkaMock(['bench.backlog:12', 'bench.live:6']);
+  const mock = await startKafkaMock([
+    `bench.backlog:${BACKLOG_PARTITIONS}`,
+    'bench.live:6',
+  ]);
   try {
     const only = arg('only', 'all');
     if (only === 'all' || only === 'throughput') await throughput(mock);
