@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
 import { KafkaTopicSource } from './KafkaTopicSource';
+import { endTailThread } from './kafkaTail';
 import { StreamHub, type Snapshot } from './StreamHub';
 import { kafkaTopicInfo } from './StreamInfo';
 
@@ -23,6 +24,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       'stacktalk.history:2',
       'stacktalk.retained:2',
       'stacktalk.keyed:2',
+      'stacktalk.thread:1',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -122,6 +124,45 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     ]);
     expect(Math.abs((got[1].time as number) - Date.now())).toBeLessThan(60_000);
     expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it("goes on, on a new thread, when the reader's thread dies", async () => {
+    const topic = 'stacktalk.thread';
+    const hub = kafkaHub();
+    let snap: Snapshot | undefined;
+    const reasons: string[] = [];
+    const off = hub.subscribe(
+      topic,
+      { windowMs: 60_000, fields: ['$.n'], payloads: true },
+      s => {
+        snap = s;
+        if (s.connection.state === 'reconnecting')
+          reasons.push(s.connection.reason ?? '');
+      },
+    );
+    const send = (n: number) =>
+      producer.send({
+        topic,
+        messages: [{ value: JSON.stringify({ ts: Date.now(), n }) }],
+      });
+    await until(() => snap?.connection.state === 'live', 'live');
+    await send(1);
+    await until(() => snap?.totals.messages === 1, 'the first message');
+    await endTailThread();
+    await until(() => reasons.length > 0, 'reconnecting');
+    expect(reasons[0]).toMatch(
+      /the Kafka reader's thread ended \(exit code 1\)/,
+    );
+    await until(() => snap?.connection.state === 'live', 'live again');
+    // The new thread's consumer tails from when it joined: send until one arrives.
+    for (let n = 2; snap!.totals.messages < 2 && n < 120; n++) {
+      await send(n);
+      await new Promise(r => setTimeout(r, 500));
+    }
+    expect(snap!.totals.messages).toBeGreaterThanOrEqual(2);
+    expect(snap!.series['$.n'].map(([, v]) => v)).toContain(1);
+    off();
+    await hub.close();
   });
 
   it('charts per-partition rates and fields, and resumes by itself after the broker goes down and up', async () => {

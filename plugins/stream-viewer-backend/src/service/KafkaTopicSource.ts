@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { startTail, unpack } from './kafkaTail';
+import { startTail, unpack, type TailEvent } from './kafkaTail';
 import type {
   SourceHandlers,
   StartPosition,
@@ -48,6 +48,7 @@ function toMessage(partition: number, m: KafkaMessage): StreamMessage {
 export class KafkaTopicSource implements StreamSource {
   private tail?: ReturnType<typeof startTail>;
   private watchdog?: NodeJS.Timeout;
+  private relaunch?: NodeJS.Timeout;
   readonly timestampField?: string;
 
   constructor(private readonly options: KafkaTopicSourceOptions) {
@@ -63,6 +64,19 @@ export class KafkaTopicSource implements StreamSource {
       sasl: this.options.sasl as any,
       retry: { retries, initialRetryTime: 300, maxRetryTime: 10_000 },
     };
+  }
+
+  /** Starts the live tail on the Kafka thread (again, when a thread died). */
+  private launch(onEvent: (event: TailEvent) => void) {
+    this.tail = startTail(
+      {
+        config: this.config(Number.MAX_SAFE_INTEGER),
+        groupId: `stacktalk-stream-viewer-${randomUUID()}`,
+        topic: this.options.topic,
+        fromBeginning: this.options.fromBeginning ?? false,
+      },
+      onEvent,
+    );
   }
 
   async start(handlers: SourceHandlers) {
@@ -87,66 +101,64 @@ export class KafkaTopicSource implements StreamSource {
       }
     };
     handlers.onState({ state: 'connecting', since: Date.now() });
+    let isRunning = false;
     let running: (error?: Error) => void = () => {};
     const started = new Promise<void>(
       (resolve, reject) =>
         (running = error => (error ? reject(error) : resolve())),
     );
-    const tail = startTail(
-      {
-        config: this.config(Number.MAX_SAFE_INTEGER),
-        groupId: `stacktalk-stream-viewer-${randomUUID()}`,
-        topic: this.options.topic,
-        fromBeginning: this.options.fromBeginning ?? false,
-      },
-      event => {
-        switch (event.type) {
-          case 'batch':
-            // Live from the first answered fetch, not from joining the group: only then are
-            // the start offsets resolved, so everything produced after `live` is read.
-            setLive();
-            unpack(event, SLICE, handlers.onMessages);
-            tail.taken();
-            break;
-          case 'fetch':
-            setLive();
-            break;
-          case 'log':
-            // kafkajs's error log is the only place a broker it cannot reach shows (down at
-            // start, or one of several lost while fetches still work elsewhere).
-            if (
-              CONNECTION_ERROR.test(event.message) &&
-              Date.now() - lastFetch > 1000
-            )
-              trouble(
-                `cannot reach the brokers (${event.message.replace(
-                  SEED_RETRY,
-                  '',
-                )}); retrying`,
-              );
-            break;
-          // Each of these ends `live`: the next answered fetch says so again.
-          case 'crash':
-            trouble(event.message ?? 'consumer crashed');
-            break;
-          case 'request-timeout':
-            trouble('request timed out');
-            break;
-          case 'disconnect':
-            trouble('disconnected from the broker');
-            break;
-          case 'running':
-            running();
-            break;
-          case 'failed':
-            trouble(event.message);
-            running(new Error(event.message));
-            break;
-          default:
-        }
-      },
-    );
-    this.tail = tail;
+    const onEvent = (event: TailEvent) => {
+      const tail = this.tail!;
+      switch (event.type) {
+        case 'batch':
+          // Live from the first answered fetch, not from joining the group: only then are
+          // the start offsets resolved, so everything produced after `live` is read.
+          setLive();
+          unpack(event, SLICE, handlers.onMessages);
+          tail.taken();
+          break;
+        case 'fetch':
+          setLive();
+          break;
+        case 'log':
+          // kafkajs's error log is the only place a broker it cannot reach shows (down at
+          // start, or one of several lost while fetches still work elsewhere).
+          if (
+            CONNECTION_ERROR.test(event.message) &&
+            Date.now() - lastFetch > 1000
+          )
+            trouble(
+              `cannot reach the brokers (${event.message.replace(
+                SEED_RETRY,
+                '',
+              )}); retrying`,
+            );
+          break;
+        // Each of these ends `live`: the next answered fetch says so again.
+        case 'crash':
+          trouble(event.message ?? 'consumer crashed');
+          break;
+        case 'request-timeout':
+          trouble('request timed out');
+          break;
+        case 'disconnect':
+          trouble('disconnected from the broker');
+          break;
+        case 'running':
+          isRunning = true;
+          running();
+          break;
+        case 'failed':
+          trouble(event.message);
+          // Before it ran (the topic refused, say), the start fails; after, the reader's
+          // thread is gone: a new one tails from now, a second later.
+          if (!isRunning) running(new Error(event.message));
+          else this.relaunch = setTimeout(() => this.launch(onEvent), 1000);
+          break;
+        default:
+      }
+    };
+    this.launch(onEvent);
     this.watchdog = setInterval(() => {
       if (live && Date.now() - lastFetch > 5000)
         trouble(
@@ -320,6 +332,7 @@ export class KafkaTopicSource implements StreamSource {
 
   async stop() {
     clearInterval(this.watchdog);
+    clearTimeout(this.relaunch);
     await this.tail?.stop();
   }
 }

@@ -167,16 +167,21 @@ class TailThread {
         workerData: { kafkajs: require.resolve('kafkajs') },
       });
       worker.on('message', ({ id, event }) => this.tails.get(id)?.(event));
-      worker.on('error', (error: Error) => {
-        // Every tail on it is lost: each hears why; the next start begins a new thread.
-        for (const onEvent of this.tails.values())
+      let failure = '';
+      worker.on('error', (error: Error) => (failure = `: ${error.message}`));
+      worker.on('exit', code => {
+        if (this.worker === worker) this.worker = undefined;
+        // Every tail on it is lost (none when it ended idle): each hears why and is forgotten;
+        // the next start begins a new thread.
+        const lost = [...this.tails.values()];
+        this.tails.clear();
+        for (const onEvent of lost) {
           onEvent({
             type: 'failed',
-            message: `the Kafka reader's thread failed: ${error.message}`,
+            message: `the Kafka reader's thread ended (exit code ${code})${failure}`,
           });
-      });
-      worker.on('exit', () => {
-        if (this.worker === worker) this.worker = undefined;
+          onEvent({ type: 'stopped' });
+        }
       });
       this.worker = worker;
     }
@@ -202,13 +207,18 @@ class TailThread {
           stopping = () => {
             clearTimeout(timer);
             this.tails.delete(id);
-            if (this.tails.size === 0) this.idle(worker);
+            if (this.tails.size === 0 && this.worker === worker)
+              this.idle(worker);
             resolve();
           };
           if (this.worker === worker) worker.postMessage({ type: 'stop', id });
           else stopping();
         }),
     };
+  }
+
+  end() {
+    return this.worker?.terminate();
   }
 
   private idle(worker: Worker) {
@@ -220,6 +230,14 @@ class TailThread {
 }
 
 const thread = new TailThread();
+
+/**
+ * Ends the Kafka thread at once, as a crash would: each of its tails hears that it failed.
+ * For tests.
+ */
+export function endTailThread() {
+  return thread.end();
+}
 
 /** Starts a tail on the Kafka thread; `onEvent` gets what it reports. `taken()` after each batch is handled. */
 export function startTail(
