@@ -68,7 +68,7 @@ export class SecretsClient implements SecretsApi {
       headers: { 'x-stacktalk-client': 'portal-ui', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
     });
     if (!response.ok) {
-      // Shown as the server's reason ("Invalid schedule …"), not "Request failed with 400 Bad Request".
+      // Shown as the server's reason ("version must be a positive whole number"), not "Request failed with 400 Bad Request".
       const error = await ResponseError.fromResponse(response);
       error.message = error.cause.message || error.message;
       throw error;

@@ -48,7 +48,7 @@ export class StreamViewerClient implements StreamViewerApi {
     const base = await this.deps.discoveryApi.getBaseUrl('stream-viewer');
     const response = await this.deps.fetchApi.fetch(`${base}${path}`, init);
     if (!response.ok) {
-      // Shown as the server's reason ("Invalid schedule …"), not "Request failed with 400 Bad Request".
+      // Shown as the server's reason ("stacktalk-cache is unreachable: …"), not "Request failed with 503 Service Unavailable".
       const error = await ResponseError.fromResponse(response);
       error.message = error.cause.message || error.message;
       throw error;
