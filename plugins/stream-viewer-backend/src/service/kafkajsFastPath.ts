@@ -1,0 +1,144 @@
+/**
+ * Faster versions of the two kafkajs functions a busy tail spends most of its time in, for the
+ * Kafka thread (`kafkaTail`) only. kafkajs keeps every offset and timestamp as a 64-bit `Long`
+ * built on BigInt: per message it decodes a varlong byte by byte in BigInt, adds two Longs and
+ * prints them (the record decoder), then parses the offset back into a Long to compare it with
+ * the fetched offset (`Batch`). These versions do the same arithmetic with plain numbers while
+ * the values are exact in a double (below 2^52, every real offset and epoch-ms timestamp) and
+ * hand anything else to kafkajs's own code, so their output is kafkajs's output (see the test).
+ *
+ * Only for the kafkajs version they were written against (kafkajs 2.2.4, its last release);
+ * with any other version this returns undefined and kafkajs runs unchanged.
+ *
+ * Self-contained: its source is run on the Kafka thread, with that thread's `require`.
+ */
+export function kafkajsFastPath(
+  load: (id: string) => any,
+  kafkajsMain: string,
+):
+  | {
+      recordDecoderFile: string;
+      recordDecoder: (decoder: any, batchContext?: any) => any;
+      batchFile: string;
+      Batch: any;
+    }
+  | undefined {
+  const path = load('node:path');
+  const root = path.dirname(kafkajsMain);
+  if (load(path.join(root, 'package.json')).version !== '2.2.4')
+    return undefined;
+  const src = path.join(root, 'src');
+  const Long = load(path.join(src, 'utils/long'));
+  const TimestampTypes = load(path.join(src, 'protocol/timestampTypes'));
+  const HeaderDecoder = load(
+    path.join(src, 'protocol/recordBatch/header/v0/decoder'),
+  );
+  const filterAbortedMessages = load(
+    path.join(src, 'consumer/filterAbortedMessages'),
+  );
+  const recordDecoderFile = path.join(
+    src,
+    'protocol/recordBatch/record/v0/decoder.js',
+  );
+  const batchFile = path.join(src, 'consumer/batch.js');
+  const OriginalBatch = load(batchFile);
+  /** Integers up to here stay exact after adding a 32-bit delta. */
+  const EXACT = 2 ** 52;
+  const exact = (n: number) => n > -EXACT && n < EXACT;
+
+  /** kafkajs's record decoder (protocol/recordBatch/record/v0/decoder.js), offsets and times as numbers. */
+  function recordDecoder(decoder: any, batchContext: any = {}) {
+    const {
+      firstOffset,
+      firstTimestamp,
+      magicByte,
+      isControlBatch = false,
+      timestampType,
+      maxTimestamp,
+    } = batchContext;
+    const attributes = decoder.readInt8();
+    // The timestamp delta: a zigzag varlong, read as a number while it has at most 7 bytes
+    // (49 bits); a longer one the Long way, as kafkajs does.
+    const at = decoder.offset;
+    const bytes = decoder.buffer;
+    let zigzag = 0;
+    let scale = 1;
+    let i = at;
+    let byte;
+    do {
+      byte = bytes[i++];
+      zigzag += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte & 0x80 && i - at < 7);
+    const first = Number(firstTimestamp);
+    let timestamp: string;
+    if (byte & 0x80 || !exact(first)) {
+      decoder.offset = at;
+      const delta = decoder.readVarLong();
+      timestamp =
+        timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
+          ? maxTimestamp
+          : Long.fromValue(firstTimestamp).add(delta).toString();
+    } else {
+      decoder.offset = i;
+      const delta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+      timestamp =
+        timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
+          ? maxTimestamp
+          : String(first + delta);
+    }
+    const offsetDelta = decoder.readVarInt();
+    const base = Number(firstOffset);
+    const offset = exact(base)
+      ? String(base + offsetDelta)
+      : Long.fromValue(firstOffset).add(offsetDelta).toString();
+    const key = decoder.readVarIntBytes();
+    const value = decoder.readVarIntBytes();
+    // As kafkajs builds them: a header key met again holds its values in an array, in order.
+    const headers = decoder
+      .readVarIntArray(HeaderDecoder)
+      .reduce((obj: any, h: { key: string; value: Buffer }) => {
+        const had = obj[h.key];
+        let values;
+        if (had === undefined) values = h.value;
+        else if (Array.isArray(had)) values = had.concat([h.value]);
+        else values = [had, h.value];
+        return { ...obj, [h.key]: values };
+      }, {});
+    return {
+      magicByte,
+      attributes,
+      timestamp,
+      offset,
+      key,
+      value,
+      headers,
+      isControlRecord: isControlBatch,
+      batchContext,
+    };
+  }
+
+  /** kafkajs's `Batch`, comparing offsets as numbers while the fetched offset is exact. */
+  class Batch extends OriginalBatch {
+    constructor(topic: string, fetchedOffset: string, partitionData: any) {
+      const from = Number(fetchedOffset);
+      if (!exact(from)) {
+        super(topic, fetchedOffset, partitionData);
+        return;
+      }
+      super(topic, fetchedOffset, { ...partitionData, messages: [] });
+      const { abortedTransactions, messages } = partitionData;
+      this.rawMessages = messages;
+      // A message's offset beyond 2^52 is still compared correctly: it is far above `from`.
+      this.messagesWithinOffset = messages.filter(
+        (m: { offset: string }) => Number(m.offset) >= from,
+      );
+      this.messages = filterAbortedMessages({
+        messages: this.messagesWithinOffset,
+        abortedTransactions,
+      }).filter((m: { isControlRecord: boolean }) => !m.isControlRecord);
+    }
+  }
+
+  return { recordDecoderFile, recordDecoder, batchFile, Batch };
+}
