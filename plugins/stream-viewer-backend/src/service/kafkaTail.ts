@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { KafkaConfig } from 'kafkajs';
+import type { Batch, Consumer, KafkaConfig } from 'kafkajs';
 import type { StreamMessage } from './types';
 import { kafkajsFastPath } from './kafkajsFastPath';
 
@@ -52,110 +52,184 @@ export type TailEvent =
   | { type: 'disconnect' }
   | { type: 'stopped' };
 
+interface ThreadTail {
+  consumer: Consumer;
+  inFlight: number;
+  release?: () => void;
+  pending: Batch[];
+  count: number;
+  scheduled: boolean;
+}
+
+type Post = (event: TailEvent, transfer?: ArrayBuffer[]) => void;
+
 /**
- * The worker's code: plain JavaScript run with `eval`, so that it needs no build step of its own
- * (in the bundled backend, in development and in tests alike). It requires kafkajs by the path
- * the main thread resolved, sped up by `kafkajsFastPath` (whose compiled source it includes),
- * and runs every tail of the process, each by its id.
+ * The Kafka thread's code, run with that thread's `require`. Self-contained (it is run from its
+ * compiled source, see `WORKER_SOURCE`): it requires kafkajs by the path the main thread
+ * resolved, sped up by `kafkajsFastPath`, and runs every tail of the process, each by its id.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-// kafkajs, with its record decoder and Batch replaced by faster equivalents before it loads them.
-const fast = (${kafkajsFastPath.toString()})(require, workerData.kafkajs);
-if (fast) {
-  require(fast.recordDecoderFile);
-  require.cache[fast.recordDecoderFile].exports = fast.recordDecoder;
-  require.cache[fast.batchFile].exports = fast.Batch;
-}
-const { Kafka, logLevel } = require(workerData.kafkajs);
-const tails = new Map();
-function flush(tail, post) {
-  tail.scheduled = false;
-  const n = tail.count;
-  if (n === 0) return;
-  let size = 0;
-  for (const batch of tail.pending)
-    for (const m of batch.messages) size += (m.key ? m.key.length : 0) + (m.value ? m.value.length : 0);
-  const data = new Uint8Array(size);
-  const partitions = new Int32Array(n);
-  const offsets = new Float64Array(n);
-  const times = new Float64Array(n);
-  const ends = new Uint32Array(n);
-  const keyLengths = new Int32Array(n);
-  let at = 0;
-  let i = 0;
-  for (const batch of tail.pending) {
-    for (const m of batch.messages) {
-      if (m.key) { data.set(m.key, at); at += m.key.length; keyLengths[i] = m.key.length; } else keyLengths[i] = -1;
-      if (m.value) { data.set(m.value, at); at += m.value.length; }
-      ends[i] = at;
-      partitions[i] = batch.partition;
-      offsets[i] = Number(m.offset);
-      times[i] = Number(m.timestamp) || Date.now();
-      i++;
-    }
+function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
+  const { parentPort, workerData } = load('node:worker_threads');
+  const { kafkajs, maxInFlight, flushAt } = workerData;
+  // kafkajs, with its record decoder and Batch replaced before it loads them.
+  const fast = fastPath(load, kafkajs);
+  if (fast) {
+    load(fast.recordDecoderFile);
+    load.cache[fast.recordDecoderFile]!.exports = fast.recordDecoder;
+    load.cache[fast.batchFile]!.exports = fast.Batch;
   }
-  tail.pending = [];
-  tail.count = 0;
-  tail.inFlight++;
-  post({ type: 'batch', partitions, offsets, times, ends, keyLengths, data },
-    [data.buffer, partitions.buffer, offsets.buffer, times.buffer, ends.buffer, keyLengths.buffer]);
-}
-function start(id, o) {
-  const post = (event, transfer) => parentPort.postMessage({ id, event }, transfer);
-  const kafka = new Kafka({
-    ...o.config,
-    logLevel: logLevel.ERROR,
-    logCreator: () => entry => post({ type: 'log', message: String(entry.log.message) }),
-  });
-  const consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 100, retry: o.config.retry });
-  const tail = { consumer, inFlight: 0, release: undefined, pending: [], count: 0, scheduled: false };
-  tails.set(id, tail);
-  let lastFetch = 0;
-  consumer.on(consumer.events.FETCH, () => {
-    const now = Date.now();
-    if (now - lastFetch >= 200) { lastFetch = now; post({ type: 'fetch' }); }
-  });
-  consumer.on(consumer.events.CRASH, e => post({ type: 'crash', message: e.payload.error && e.payload.error.message }));
-  consumer.on(consumer.events.REQUEST_TIMEOUT, () => post({ type: 'request-timeout' }));
-  consumer.on(consumer.events.DISCONNECT, () => post({ type: 'disconnect' }));
-  (async () => {
-    await consumer.connect();
-    await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        if (batch.messages.length === 0 || !tails.has(id)) return;
-        tail.pending.push(batch);
-        tail.count += batch.messages.length;
-        // A fetch brings one batch per partition: they go over together (one message between
-        // threads costs far more than packing one more batch), at the latest when the fetch's
-        // batches are all handled.
-        if (tail.count >= ${FLUSH_AT}) flush(tail, post);
-        else if (!tail.scheduled) {
-          tail.scheduled = true;
-          setImmediate(() => flush(tail, post));
+  const { Kafka, logLevel } = load(kafkajs) as typeof import('kafkajs');
+  const tails = new Map<number, ThreadTail>();
+
+  function flush(tail: ThreadTail, post: Post) {
+    tail.scheduled = false;
+    const n = tail.count;
+    if (n === 0) return;
+    let size = 0;
+    for (const batch of tail.pending)
+      for (const m of batch.messages)
+        size += (m.key ? m.key.length : 0) + (m.value ? m.value.length : 0);
+    const data = new Uint8Array(size);
+    const partitions = new Int32Array(n);
+    const offsets = new Float64Array(n);
+    const times = new Float64Array(n);
+    const ends = new Uint32Array(n);
+    const keyLengths = new Int32Array(n);
+    let at = 0;
+    let i = 0;
+    for (const batch of tail.pending) {
+      for (const m of batch.messages) {
+        if (m.key) {
+          data.set(m.key, at);
+          at += m.key.length;
+          keyLengths[i] = m.key.length;
+        } else keyLengths[i] = -1;
+        if (m.value) {
+          data.set(m.value, at);
+          at += m.value.length;
         }
-        if (tail.inFlight >= ${MAX_IN_FLIGHT}) await new Promise(r => (tail.release = r));
-      },
-    });
-    post({ type: 'running' });
-  })().catch(e => post({ type: 'failed', message: String((e && e.message) || e) }));
-}
-parentPort.on('message', ({ type, id, options }) => {
-  const tail = tails.get(id);
-  if (type === 'start') start(id, options);
-  else if (!tail) return;
-  else if (type === 'taken') {
-    tail.inFlight--;
-    if (tail.release && tail.inFlight < ${MAX_IN_FLIGHT}) { tail.release(); tail.release = undefined; }
-  } else if (type === 'stop') {
-    tails.delete(id);
-    if (tail.release) tail.release();
-    tail.consumer.disconnect().catch(() => {}).then(() => parentPort.postMessage({ id, event: { type: 'stopped' } }));
+        ends[i] = at;
+        partitions[i] = batch.partition;
+        offsets[i] = Number(m.offset);
+        times[i] = Number(m.timestamp) || Date.now();
+        i++;
+      }
+    }
+    tail.pending = [];
+    tail.count = 0;
+    tail.inFlight++;
+    post(
+      { type: 'batch', partitions, offsets, times, ends, keyLengths, data },
+      [data, partitions, offsets, times, ends, keyLengths].map(
+        a => a.buffer as ArrayBuffer,
+      ),
+    );
   }
-});
-`;
+
+  function start(id: number, o: TailOptions) {
+    const post: Post = (event, transfer) =>
+      parentPort.postMessage({ id, event }, transfer);
+    const kafka = new Kafka({
+      ...o.config,
+      logLevel: logLevel.ERROR,
+      logCreator: () => entry =>
+        post({ type: 'log', message: String(entry.log.message) }),
+    });
+    const consumer = kafka.consumer({
+      groupId: o.groupId,
+      maxWaitTimeInMs: 100,
+      retry: o.config.retry,
+    });
+    const tail: ThreadTail = {
+      consumer,
+      inFlight: 0,
+      pending: [],
+      count: 0,
+      scheduled: false,
+    };
+    tails.set(id, tail);
+    let lastFetch = 0;
+    consumer.on(consumer.events.FETCH, () => {
+      const now = Date.now();
+      if (now - lastFetch >= 200) {
+        lastFetch = now;
+        post({ type: 'fetch' });
+      }
+    });
+    consumer.on(consumer.events.CRASH, e =>
+      post({ type: 'crash', message: e.payload.error?.message }),
+    );
+    consumer.on(consumer.events.REQUEST_TIMEOUT, () =>
+      post({ type: 'request-timeout' }),
+    );
+    consumer.on(consumer.events.DISCONNECT, () => post({ type: 'disconnect' }));
+    (async () => {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: o.topic,
+        fromBeginning: o.fromBeginning,
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          if (batch.messages.length === 0 || !tails.has(id)) return;
+          tail.pending.push(batch);
+          tail.count += batch.messages.length;
+          // A fetch brings one batch per partition: they go over together (one message between
+          // threads costs far more than packing one more batch), at the latest when the fetch's
+          // batches are all handled.
+          if (tail.count >= flushAt) flush(tail, post);
+          else if (!tail.scheduled) {
+            tail.scheduled = true;
+            setImmediate(() => flush(tail, post));
+          }
+          if (tail.inFlight >= maxInFlight)
+            await new Promise<void>(r => (tail.release = r));
+        },
+      });
+      post({ type: 'running' });
+    })().catch(e => post({ type: 'failed', message: String(e?.message ?? e) }));
+  }
+
+  parentPort.on(
+    'message',
+    ({
+      type,
+      id,
+      options,
+    }: {
+      type: string;
+      id: number;
+      options: TailOptions;
+    }) => {
+      const tail = tails.get(id);
+      if (type === 'start') start(id, options);
+      else if (!tail) return;
+      else if (type === 'taken') {
+        tail.inFlight--;
+        if (tail.release && tail.inFlight < maxInFlight) {
+          tail.release();
+          tail.release = undefined;
+        }
+      } else if (type === 'stop') {
+        tails.delete(id);
+        tail.release?.();
+        tail.consumer
+          .disconnect()
+          .catch(() => {})
+          .then(() =>
+            parentPort.postMessage({ id, event: { type: 'stopped' } }),
+          );
+      }
+    },
+  );
+}
+
+/**
+ * What the Kafka thread runs: `tailThread`'s compiled source, given the thread's `require`, so
+ * that it needs no build step of its own (in development, tests and a bundled backend alike).
+ */
+const WORKER_SOURCE = `(${tailThread})(require, ${kafkajsFastPath});`;
 
 /** How long the thread outlives its last tail (kafkajs stays warm for the next viewer). */
 const IDLE_MS = 60_000;
@@ -173,7 +247,11 @@ class TailThread {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { kafkajs: require.resolve('kafkajs') },
+        workerData: {
+          kafkajs: require.resolve('kafkajs'),
+          maxInFlight: MAX_IN_FLIGHT,
+          flushAt: FLUSH_AT,
+        },
       });
       worker.on('message', ({ id, event }) => this.tails.get(id)?.(event));
       let failure = '';
