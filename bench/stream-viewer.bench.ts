@@ -291,7 +291,10 @@ async function throughput(mock: KafkaMock) {
   );
   const best = hubs.reduce((a, b) => (b.rate > a.rate ? b : a));
   const median = (xs: number[]) =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   const hubMedian = median(hubs.map(h => h.rate));
   const rawRate = Math.max(...counting);
   const decodingRate = Math.max(...decoding);

@@ -74,7 +74,6 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
   // kafkajs, with its record decoder and Batch replaced before it loads them.
   const fast = fastPath(load, kafkajs);
   if (fast) {
-    load(fast.recordDecoderFile);
     load.cache[fast.recordDecoderFile]!.exports = fast.recordDecoder;
     load.cache[fast.batchFile]!.exports = fast.Batch;
   }

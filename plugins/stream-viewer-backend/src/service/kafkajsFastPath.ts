@@ -5,7 +5,8 @@
  * prints them (the record decoder), then parses the offset back into a Long to compare it with
  * the fetched offset (`Batch`). These versions do the same arithmetic with plain numbers while
  * the values are exact in a double (below 2^52, every real offset and epoch-ms timestamp) and
- * hand anything else to kafkajs's own code, so their output is kafkajs's output (see the test).
+ * hand anything else to the functions they replace, so their output is kafkajs's output (see
+ * the test).
  *
  * Only for the kafkajs version they were written against (kafkajs 2.2.4, its last release);
  * with any other version this returns undefined and kafkajs runs unchanged.
@@ -28,11 +29,7 @@ export function kafkajsFastPath(
   if (load(path.join(root, 'package.json')).version !== '2.2.4')
     return undefined;
   const src = path.join(root, 'src');
-  const Long = load(path.join(src, 'utils/long'));
   const TimestampTypes = load(path.join(src, 'protocol/timestampTypes'));
-  const HeaderDecoder = load(
-    path.join(src, 'protocol/recordBatch/header/v0/decoder'),
-  );
   const filterAbortedMessages = load(
     path.join(src, 'consumer/filterAbortedMessages'),
   );
@@ -40,13 +37,18 @@ export function kafkajsFastPath(
     src,
     'protocol/recordBatch/record/v0/decoder.js',
   );
+  const originalRecordDecoder = load(recordDecoderFile);
   const batchFile = path.join(src, 'consumer/batch.js');
   const OriginalBatch = load(batchFile);
   /** Integers up to here stay exact after adding a 32-bit delta. */
   const EXACT = 2 ** 52;
   const exact = (n: number) => n > -EXACT && n < EXACT;
 
-  /** kafkajs's record decoder (protocol/recordBatch/record/v0/decoder.js), offsets and times as numbers. */
+  /**
+   * kafkajs's record decoder (protocol/recordBatch/record/v0/decoder.js) for the usual record:
+   * offsets and times as numbers, no headers. Any other record (a base offset or time not
+   * exact in a double, a time delta longer than 7 bytes, headers) is decoded by kafkajs's own.
+   */
   function recordDecoder(decoder: any, batchContext: any = {}) {
     const {
       firstOffset,
@@ -56,11 +58,18 @@ export function kafkajsFastPath(
       timestampType,
       maxTimestamp,
     } = batchContext;
+    const start = decoder.offset;
+    const theirs = () => {
+      decoder.offset = start;
+      return originalRecordDecoder(decoder, batchContext);
+    };
+    const base = Number(firstOffset);
+    const first = Number(firstTimestamp);
+    if (!exact(base) || !exact(first)) return theirs();
     const attributes = decoder.readInt8();
-    // The timestamp delta: a zigzag varlong, read as a number while it has at most 7 bytes
-    // (49 bits); a longer one the Long way, as kafkajs does.
-    const at = decoder.offset;
+    // The timestamp delta: a zigzag varlong, read as a number while it has at most 7 bytes (49 bits).
     const bytes = decoder.buffer;
+    const at = decoder.offset;
     let zigzag = 0;
     let scale = 1;
     let i = at;
@@ -70,41 +79,17 @@ export function kafkajsFastPath(
       zigzag += (byte & 0x7f) * scale;
       scale *= 128;
     } while (byte & 0x80 && i - at < 7);
-    const first = Number(firstTimestamp);
-    let timestamp: string;
-    if (byte & 0x80 || !exact(first)) {
-      decoder.offset = at;
-      const delta = decoder.readVarLong();
-      timestamp =
-        timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
-          ? maxTimestamp
-          : Long.fromValue(firstTimestamp).add(delta).toString();
-    } else {
-      decoder.offset = i;
-      const delta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
-      timestamp =
-        timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
-          ? maxTimestamp
-          : String(first + delta);
-    }
-    const offsetDelta = decoder.readVarInt();
-    const base = Number(firstOffset);
-    const offset = exact(base)
-      ? String(base + offsetDelta)
-      : Long.fromValue(firstOffset).add(offsetDelta).toString();
+    if (byte & 0x80) return theirs();
+    decoder.offset = i;
+    const delta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    const timestamp =
+      timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
+        ? maxTimestamp
+        : String(first + delta);
+    const offset = String(base + decoder.readVarInt());
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
-    // As kafkajs builds them: a header key met again holds its values in an array, in order.
-    const headers = decoder
-      .readVarIntArray(HeaderDecoder)
-      .reduce((obj: any, h: { key: string; value: Buffer }) => {
-        const had = obj[h.key];
-        let values;
-        if (had === undefined) values = h.value;
-        else if (Array.isArray(had)) values = had.concat([h.value]);
-        else values = [had, h.value];
-        return { ...obj, [h.key]: values };
-      }, {});
+    if (decoder.readVarInt() !== 0) return theirs(); // headers
     return {
       magicByte,
       attributes,
@@ -112,7 +97,7 @@ export function kafkajsFastPath(
       offset,
       key,
       value,
-      headers,
+      headers: {},
       isControlRecord: isControlBatch,
       batchContext,
     };
