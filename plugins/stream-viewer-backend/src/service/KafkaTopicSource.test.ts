@@ -25,6 +25,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       'stacktalk.retained:2',
       'stacktalk.keyed:2',
       'stacktalk.thread:1',
+      'stacktalk.slots:1',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -124,6 +125,48 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     ]);
     expect(Math.abs((got[1].time as number) - Date.now())).toBeLessThan(60_000);
     expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it('hands over batches of growing sizes intact through the shared memory the thread fills again', async () => {
+    const topic = 'stacktalk.slots';
+    const source = new KafkaTopicSource({
+      brokers: [mock.bootstrap],
+      topic,
+      fromBeginning: true,
+    });
+    const got: string[] = [];
+    await source.start({
+      onMessages: batch =>
+        got.push(...batch.map(m => Buffer.from(m.bytes).toString())),
+      onState: () => {},
+    });
+    // Each send is read before the next one: a slot is taken back and filled again, and grows
+    // (anew) for a batch bigger than it.
+    const sent: string[] = [];
+    for (const [count, size] of [
+      [5, 10],
+      [20, 1000],
+      [3, 10],
+      [100, 4000],
+      [50, 100],
+      [100, 4000],
+    ]) {
+      const values = Array.from(
+        { length: count },
+        (_, i) =>
+          `${sent.length + i}:${String.fromCharCode(
+            97 + ((sent.length + i) % 26),
+          ).repeat(size)}`,
+      );
+      sent.push(...values);
+      await producer.send({
+        topic,
+        messages: values.map(value => ({ value })),
+      });
+      await until(() => got.length === sent.length, `${sent.length} messages`);
+    }
+    await source.stop();
+    expect(got).toEqual(sent);
   });
 
   it("goes on, on a new thread, when the reader's thread dies", async () => {

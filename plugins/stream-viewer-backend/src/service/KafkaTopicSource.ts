@@ -108,14 +108,12 @@ export class KafkaTopicSource implements StreamSource {
         (running = error => (error ? reject(error) : resolve())),
     );
     const onEvent = (event: TailEvent) => {
-      const tail = this.tail!;
       switch (event.type) {
         case 'batch':
           // Live from the first answered fetch, not from joining the group: only then are
           // the start offsets resolved, so everything produced after `live` is read.
           setLive();
           unpack(event, SLICE, handlers.onMessages);
-          tail.taken();
           break;
         case 'fetch':
           setLive();

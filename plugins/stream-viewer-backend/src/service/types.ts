@@ -38,6 +38,7 @@ export type StartPosition =
   | { kind: 'id'; id: string };
 
 export interface SourceHandlers {
+  /** The messages' `bytes` are valid only during the call (Kafka's are views of memory the Kafka thread fills again): copy what is kept. */
   onMessages(messages: StreamMessage[]): void;
   onState(state: ConnectionState): void;
 }
