@@ -229,7 +229,7 @@ async function hubRun(bootstrap: string, topic: string) {
               const t = performance.now();
               handlers.onMessages(batch); // rolled up and buffered: what the subscribers see next tick
               handlerMs += performance.now() - t;
-              ingested += batch.length;
+              ingested += batch.ends.length;
               if (ingested >= BACKLOG && !hubEnd) {
                 hubEnd = performance.now();
                 mainBusy = performance.eventLoopUtilization(elu0).utilization;

@@ -3,9 +3,29 @@ import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
 import { KafkaTopicSource } from './KafkaTopicSource';
 import { endTailThread } from './kafkaTail';
 import { StreamHub, type Snapshot } from './StreamHub';
+import { startOf, type MessageBatch } from './types';
 import { kafkaTopicInfo } from './StreamInfo';
 
 jest.setTimeout(120_000);
+
+/** A batch's messages, copied out (the batch is valid only during the call). */
+function messagesOf(batch: MessageBatch) {
+  const data = Buffer.from(batch.data);
+  return Array.from(batch.ends, (end, k) => {
+    const start = startOf(batch, k);
+    const keyLength = batch.keyLengths[k];
+    return {
+      partition: batch.partitions[k],
+      offset: batch.offsets[k],
+      key:
+        keyLength < 0
+          ? undefined
+          : data.toString('utf8', start, start + keyLength),
+      bytes: [...data.subarray(start + Math.max(0, keyLength), end)],
+      time: batch.times[k],
+    };
+  });
+}
 
 async function until(check: () => boolean, what: string, ms = 60_000) {
   for (let waited = 0; waited < ms; waited += 50) {
@@ -26,6 +46,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       'stacktalk.keyed:2',
       'stacktalk.thread:1',
       'stacktalk.slots:1',
+      'stacktalk.kept:1',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -73,16 +94,7 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     const got: Array<Record<string, unknown>> = [];
     const states: string[] = [];
     await source.start({
-      onMessages: batch =>
-        got.push(
-          ...batch.map(m => ({
-            partition: m.partition,
-            offset: m.offset,
-            key: m.key,
-            bytes: [...m.bytes],
-            time: m.time,
-          })),
-        ),
+      onMessages: batch => got.push(...messagesOf(batch)),
       onState: s => states.push(s.state),
     });
     await until(() => got.length === 4, 'the four messages');
@@ -137,7 +149,9 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     const got: string[] = [];
     await source.start({
       onMessages: batch =>
-        got.push(...batch.map(m => Buffer.from(m.bytes).toString())),
+        got.push(
+          ...messagesOf(batch).map(m => Buffer.from(m.bytes).toString()),
+        ),
       onState: () => {},
     });
     // Each send is read before the next one: a slot is taken back and filled again, and grows
@@ -167,6 +181,39 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
     }
     await source.stop();
     expect(got).toEqual(sent);
+  });
+
+  it('keeps what it read intact in the hub while the Kafka thread fills its memory again', async () => {
+    const topic = 'stacktalk.kept';
+    const hub = kafkaHub();
+    let snap: Snapshot | undefined;
+    const off = hub.subscribe(
+      topic,
+      { windowMs: 60_000, fields: ['$.n'], payloads: true },
+      s => {
+        snap = s;
+      },
+    );
+    await until(() => snap?.connection.state === 'live', 'live');
+    // Eight producer batches, which the broker answers one per fetch: batches follow each other
+    // faster than the hub's ticks, each in memory the thread fills again.
+    const sent: Array<{ ts: number; n: number; pad: string }> = [];
+    for (let round = 0; round < 8; round++) {
+      const values = Array.from({ length: 3 }, (_, i) => ({
+        ts: Date.now(),
+        n: sent.length + i,
+        pad: 'x'.repeat(((round * 37) % 90) + i),
+      }));
+      sent.push(...values);
+      await producer.send({
+        topic,
+        messages: values.map(v => ({ value: JSON.stringify(v) })),
+      });
+    }
+    await until(() => snap?.latest?.length === sent.length, 'the latest');
+    expect(snap!.latest!.map(m => m.value)).toEqual([...sent].reverse());
+    off();
+    await hub.close();
   });
 
   it("goes on, on a new thread, when the reader's thread dies", async () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { startTail, unpack, type TailEvent } from './kafkaTail';
-import type {
-  SourceHandlers,
-  StartPosition,
-  StreamMessage,
-  StreamSource,
+import { startTail, type TailEvent } from './kafkaTail';
+import {
+  packMessages,
+  type MessageBatch,
+  type SourceHandlers,
+  type StartPosition,
+  type StreamMessage,
+  type StreamSource,
 } from './types';
 
 export interface KafkaTopicSourceOptions {
@@ -28,7 +30,6 @@ const EMPTY = Buffer.alloc(0);
 const CONNECTION_ERROR = /Connection (error|timeout)|Failed to connect/;
 const SEED_RETRY =
   /^Failed to connect to seed broker, trying another broker from the list: /;
-const SLICE = 256;
 
 function toMessage(partition: number, m: KafkaMessage): StreamMessage {
   return {
@@ -113,7 +114,7 @@ export class KafkaTopicSource implements StreamSource {
           // Live from the first answered fetch, not from joining the group: only then are
           // the start offsets resolved, so everything produced after `live` is read.
           setLive();
-          unpack(event, SLICE, handlers.onMessages);
+          handlers.onMessages(event);
           break;
         case 'fetch':
           setLive();
@@ -177,7 +178,7 @@ export class KafkaTopicSource implements StreamSource {
   async backfill(
     from: Exclude<StartPosition, { kind: 'now' }>,
     until: number,
-    onMessages: (m: StreamMessage[]) => void,
+    onMessages: (batch: MessageBatch) => void,
     limit: number,
   ) {
     if (from.kind === 'id')
@@ -303,7 +304,7 @@ export class KafkaTopicSource implements StreamSource {
                 out.push(toMessage(p, m));
                 read++;
               }
-              if (out.length) onMessages(out);
+              if (out.length) onMessages(packMessages(out));
               if (pending.size === 0 || read >= limit) {
                 clearTimeout(timeout);
                 resolve();

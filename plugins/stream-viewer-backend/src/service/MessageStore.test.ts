@@ -4,7 +4,7 @@ import {
   parseJsonPath,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { MessageStore } from './MessageStore';
-import type { StreamMessage } from './types';
+import { packMessages, type StreamMessage } from './types';
 
 const message = (i: number, partition = i % 3): StreamMessage => {
   const bytes = Buffer.from(
@@ -29,9 +29,28 @@ const redisEntry = (
   bytes,
 });
 
-/** As the hub pushes: the transport's time as event time, the kind decodePayload gives. */
+/**
+ * As the hub pushes a batch (the transport's time as event time, the kind decodePayload gives),
+ * the messages for which `keep` says so; then the batch's memory is overwritten, as the Kafka
+ * thread's is once the batch is handled.
+ */
+function pushBatch(
+  store: MessageStore,
+  messages: StreamMessage[],
+  values: (m: StreamMessage) => number[],
+  keep = (_k: number) => true,
+) {
+  const batch = packMessages(messages);
+  messages.forEach((m, k) => {
+    if (keep(k))
+      store.push(batch, k, m.time, decodePayload(m.bytes).kind, values(m));
+  });
+  store.flush();
+  batch.data.fill(0x3f);
+}
+
 const push = (store: MessageStore, m: StreamMessage, values: number[]) =>
-  store.push(m, m.time, decodePayload(m.bytes).kind, values);
+  pushBatch(store, [m], () => values);
 
 describe('MessageStore', () => {
   it('keeps messages in columns across growth, eviction and compaction, and gives them back decoded', () => {
@@ -189,21 +208,32 @@ describe('MessageStore', () => {
         value: JSON.parse(m.bytes.toString()),
       };
     };
-    for (let i = 0; i < 6000; i++) {
-      push(store, entry(i), []);
-      if (store.length > 700) store.dropOldest(1 + (i % 3));
+    // Batches of 1 to 40 messages: their bytes are copied a run at a time, across chunk ends;
+    // every seventh batch leaves some messages out (as history the hub already has).
+    const pushed: number[] = [];
+    for (let i = 0, b = 0; i < 6000; b++) {
+      const n = Math.min(1 + ((b * 13) % 40), 6000 - i);
+      const batch = Array.from({ length: n }, (_, k) => entry(i + k));
+      const keep = (k: number) => b % 7 !== 3 || k % 3 !== 1;
+      pushBatch(store, batch, () => [], keep);
+      batch.forEach((_, k) => keep(k) && pushed.push(i + k));
+      i += n;
+      if (store.length > 700) store.dropOldest(store.length - 700 + (b % 3));
     }
-    const kept = store.length;
-    const first = 6000 - kept;
-    for (let i = 0; i < kept; i += 37)
-      expect(store.message(i)).toEqual(expected(first + i));
-    expect(store.message(kept - 1)).toEqual(expected(5999));
+    expect(pushed.length).toBeLessThan(6000);
+    const kept = pushed.slice(pushed.length - store.length);
+    for (let i = 0; i < kept.length; i += 7)
+      expect(store.message(i)).toEqual(expected(kept[i]));
+    expect(store.message(kept.length - 1)).toEqual(expected(5999));
     // History older than everything kept, appended and sorted in.
-    for (let i = first - 50; i < first; i++) push(store, entry(i), []);
+    const first = kept[0];
+    const history = Array.from({ length: 50 }, (_, k) => first - 50 + k);
+    pushBatch(store, history.map(entry), () => []);
     store.sortByTime();
-    expect(store.length).toBe(kept + 50);
-    for (let i = 0; i < store.length; i += 13)
-      expect(store.message(i)).toEqual(expected(first - 50 + i));
+    const all = [...history, ...kept];
+    expect(store.length).toBe(all.length);
+    for (let i = 0; i < store.length; i += 5)
+      expect(store.message(i)).toEqual(expected(all[i]));
     store.dropOldest(store.length);
     push(store, entry(7), []);
     expect(store.message(0)).toEqual(expected(7));

@@ -117,11 +117,14 @@ export class PayloadReader {
     return found;
   }
 
-  /** Reads `bytes`: returns its kind and leaves the paths' values in `numbers` and `strings`. */
-  read(bytes: Uint8Array): DecodedKind {
+  /**
+   * Reads `bytes` (from `from` to `to`): returns its kind and leaves the paths' values in
+   * `numbers` and `strings`.
+   */
+  read(bytes: Uint8Array, from = 0, to = bytes.length): DecodedKind {
     this.clear();
-    if (this.fast && this.scan(bytes)) return 'json';
-    return this.slow(bytes);
+    if (this.fast && this.scan(bytes, from, to)) return 'json';
+    return this.slow(bytes.subarray(from, to));
   }
 
   /**
@@ -161,13 +164,13 @@ export class PayloadReader {
   }
 
   /**
-   * The fast way: true when `bytes` is a JSON object or array of ASCII text, values read. One
+   * The fast way: true when `b[start, stop)` is a JSON object or array of ASCII text, values read. One
    * loop with its own stack of open containers (no recursion: no call per value, and no depth
    * that could overflow the JS stack).
    */
-  private scan(b: Uint8Array): boolean {
-    let pos = 0;
-    let end = b.length;
+  private scan(b: Uint8Array, start: number, stop: number): boolean {
+    let pos = start;
+    let end = stop;
     while (pos < end && isTrimSpace(b[pos])) pos++;
     while (end > pos && isTrimSpace(b[end - 1])) end--;
     if (pos === end || (b[pos] !== 0x7b && b[pos] !== 0x5b)) return false;

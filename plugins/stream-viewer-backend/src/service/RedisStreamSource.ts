@@ -1,9 +1,10 @@
 import Redis from 'ioredis';
-import type {
-  SourceHandlers,
-  StartPosition,
-  StreamMessage,
-  StreamSource,
+import {
+  packMessages,
+  type MessageBatch,
+  type SourceHandlers,
+  type StartPosition,
+  type StreamSource,
 } from './types';
 
 const encoder = new TextEncoder();
@@ -39,14 +40,16 @@ async function trimmedUntil(redis: Redis, key: string) {
   return Number(first[0].split('-')[0]);
 }
 
-/** Entries as XREAD / XRANGE return them → messages. */
-function toMessages(entries: Array<[string, string[]]>): StreamMessage[] {
+/** Entries as XREAD / XRANGE return them → a batch. */
+function toBatch(entries: Array<[string, string[]]>): MessageBatch {
   const now = Date.now();
-  return entries.map(([id, fields]) => ({
-    id,
-    time: Number(id.split('-')[0]) || now,
-    bytes: entryPayload(fields),
-  }));
+  return packMessages(
+    entries.map(([id, fields]) => ({
+      id,
+      time: Number(id.split('-')[0]) || now,
+      bytes: entryPayload(fields),
+    })),
+  );
 }
 
 export interface RedisStreamSourceOptions {
@@ -118,7 +121,7 @@ export class RedisStreamSource implements StreamSource {
           if (!result) continue;
           const entries = result[0][1];
           lastId = entries[entries.length - 1][0];
-          handlers.onMessages(toMessages(entries));
+          handlers.onMessages(toBatch(entries));
         } catch (error) {
           if (this.stopped) break;
           live = false;
@@ -137,7 +140,7 @@ export class RedisStreamSource implements StreamSource {
   async backfill(
     from: Exclude<StartPosition, { kind: 'now' }>,
     until: number,
-    onMessages: (m: StreamMessage[]) => void,
+    onMessages: (batch: MessageBatch) => void,
     limit: number,
   ) {
     if (from.kind === 'offset')
@@ -163,7 +166,7 @@ export class RedisStreamSource implements StreamSource {
         const before = entries.filter(
           ([id]) => Number(id.split('-')[0]) < until,
         );
-        if (before.length) onMessages(toMessages(before));
+        if (before.length) onMessages(toBatch(before));
         read += before.length;
         if (before.length < entries.length || entries.length === 0) break;
         start = `(${entries[entries.length - 1][0]}`;

@@ -10,9 +10,10 @@ import { MessageStore } from './MessageStore';
 import { PayloadReader } from './PayloadReader';
 import { Rollup, type RollupInput } from './Rollup';
 import {
-  messageId,
+  batchMessageId,
+  startOf,
+  type MessageBatch,
   type StartPosition,
-  type StreamMessage,
   type StreamSource,
 } from './types';
 
@@ -119,7 +120,7 @@ class StreamState {
    * Live batches are appended; history from a backfill is merged in time order, without
    * duplicates, and `history.earliest` lowered to the earliest event time it had.
    */
-  add(batch: StreamMessage[], history?: { earliest: number }) {
+  add(batch: MessageBatch, history?: { earliest: number }) {
     const known = history ? this.store.idSet() : undefined;
     let added = 0;
     const reader = this.reader;
@@ -127,21 +128,27 @@ class StreamState {
     const ts = this.tsPath ? this.paths.length : -1;
     const input = this.rollupInput;
     input.values = values;
-    for (const m of batch) {
-      const kind = reader.read(m.bytes);
-      const timestamp = ts < 0 ? m.time : reader.time(ts, m.time);
+    const { data, ends, keyLengths, idLengths, times, partitions } = batch;
+    for (let k = 0; k < ends.length; k++) {
+      const kind = reader.read(
+        data,
+        startOf(batch, k) + Math.max(0, keyLengths[k]),
+        ends[k] - (idLengths ? idLengths[k] : 0),
+      );
+      const timestamp = ts < 0 ? times[k] : reader.time(ts, times[k]);
       // History counts as read even where the hub already had it (dropped here by id).
       if (history) history.earliest = Math.min(history.earliest, timestamp);
-      if (known?.has(messageId(m))) continue;
+      if (known?.has(batchMessageId(batch, k))) continue;
       this.total++;
       if (kind === 'binary') this.decodeFailures++;
       input.timestamp = timestamp;
-      input.partition = m.partition;
+      input.partition = partitions[k] < 0 ? undefined : partitions[k];
       this.seconds.add(input);
       this.tenths.add(input);
-      this.store.push(m, timestamp, kind, values);
+      this.store.push(batch, k, timestamp, kind, values);
       added++;
     }
+    this.store.flush();
     if (history && added) this.store.sortByTime();
     this.evict();
     return added;

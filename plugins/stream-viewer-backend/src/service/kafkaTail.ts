@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Batch, Consumer, KafkaConfig } from 'kafkajs';
-import type { StreamMessage } from './types';
+import type { MessageBatch } from './types';
 import { kafkajsFastPath } from './kafkajsFastPath';
 
 /**
@@ -32,23 +32,15 @@ export interface TailOptions {
 }
 
 /**
- * Fetched messages (of one or more partitions): key and value bytes back to back in `data`.
- * Views of a slot the Kafka thread fills again once the batch is handled: valid only during the
- * `onEvent` call that gets it.
+ * Fetched messages (of one or more partitions), no ids. Views of a slot the Kafka thread fills
+ * again once the batch is handled: valid only during the `onEvent` call that gets it.
  */
-export interface PackedBatch {
+export interface PackedBatch extends MessageBatch {
   type: 'batch';
-  partitions: Int32Array;
-  offsets: Float64Array;
-  times: Float64Array;
-  /** Where each message's bytes end in `data` (its value's: its key, if any, is just before). */
-  ends: Uint32Array;
-  /** Each key's length in bytes, -1 for a message without a key. */
-  keyLengths: Int32Array;
-  data: Uint8Array;
+  idLengths?: undefined;
 }
 
-type Columns = Omit<PackedBatch, 'type'>;
+type Columns = Omit<PackedBatch, 'type' | 'idLengths'>;
 
 /** A batch as the thread posts it: the slot it filled (with the slot's arrays when they are new). */
 interface SlotBatch {
@@ -413,37 +405,4 @@ export function startTail(
   onEvent: (event: TailEvent) => void,
 ) {
   return thread.start(options, onEvent);
-}
-
-/** A packed batch as the hub's messages, `slice` at a time (each slice's objects die young). */
-export function unpack(
-  batch: PackedBatch,
-  slice: number,
-  onMessages: (messages: StreamMessage[]) => void,
-) {
-  const { partitions, offsets, times, ends, keyLengths } = batch;
-  const data = Buffer.from(
-    batch.data.buffer,
-    batch.data.byteOffset,
-    batch.data.byteLength,
-  );
-  let start = 0;
-  for (let i = 0; i < offsets.length; i += slice) {
-    const out: StreamMessage[] = [];
-    const last = Math.min(offsets.length, i + slice);
-    for (let k = i; k < last; k++) {
-      const keyLength = keyLengths[k];
-      const valueStart = start + Math.max(0, keyLength);
-      out.push({
-        partition: partitions[k],
-        offset: offsets[k],
-        time: times[k],
-        key:
-          keyLength >= 0 ? data.toString('utf8', start, valueStart) : undefined,
-        bytes: data.subarray(valueStart, ends[k]),
-      });
-      start = ends[k];
-    }
-    onMessages(out);
-  }
 }

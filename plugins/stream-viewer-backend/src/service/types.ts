@@ -6,11 +6,11 @@ export type {
 } from '@stacktalk/plugin-stream-viewer-common';
 
 /**
- * One message as read from Kafka or a Redis Stream, not decoded: the hub reads what it needs of
- * the payload (kind, event time, charted fields) in one pass (`PayloadReader`).
+ * One message as read from Kafka or a Redis Stream, not decoded: how sources that read message
+ * by message (Redis, Kafka history) hand them over, through `packMessages`.
  */
 export interface StreamMessage {
-  /** The Redis stream entry id (a Kafka message is named by `partition:offset`: see `messageId`). */
+  /** The Redis stream entry id (a Kafka message is named by `partition:offset`). */
   id?: string;
   partition?: number;
   /** Kafka: the offset (the hub keeps this number rather than the id string). */
@@ -22,9 +22,81 @@ export interface StreamMessage {
   bytes: Uint8Array;
 }
 
-/** Kafka `partition:offset` or the Redis stream entry id. */
-export function messageId(m: StreamMessage): string {
-  return m.id ?? `${m.partition}:${m.offset}`;
+/**
+ * Messages in columns, as the hub takes them: no object per message. The hub reads what it needs
+ * of each payload (kind, event time, charted fields) off `data` in one pass (`PayloadReader`)
+ * and copies the bytes it keeps. The Kafka thread hands its batches over in this form.
+ */
+export interface MessageBatch {
+  /** Kafka partition, -1 for none. */
+  partitions: Int32Array;
+  /** Kafka offset, NaN for none. */
+  offsets: Float64Array;
+  /** The transport's time (see `StreamMessage.time`). */
+  times: Float64Array;
+  /** Where each message's bytes end in `data`: its key (if any), its payload, its id (if any), back to back. */
+  ends: Uint32Array;
+  /** Each key's length in bytes, -1 for a message without a key. */
+  keyLengths: Int32Array;
+  /** Each id's length in bytes (Redis entry ids); none: every message is named by `partition:offset`. */
+  idLengths?: Int32Array;
+  data: Uint8Array;
+}
+
+/** Where message `k` of `batch` starts in its `data`. */
+export const startOf = (batch: MessageBatch, k: number) =>
+  k === 0 ? 0 : batch.ends[k - 1];
+
+/** Message `k`'s id: the Redis stream entry id or Kafka `partition:offset`. */
+export function batchMessageId(batch: MessageBatch, k: number): string {
+  const length = batch.idLengths ? batch.idLengths[k] : 0;
+  if (!length) return `${batch.partitions[k]}:${batch.offsets[k]}`;
+  const end = batch.ends[k];
+  return Buffer.from(batch.data.buffer, batch.data.byteOffset).toString(
+    'utf8',
+    end - length,
+    end,
+  );
+}
+
+/** Messages as a batch: keys and ids encoded as UTF-8. */
+export function packMessages(messages: StreamMessage[]): MessageBatch {
+  const n = messages.length;
+  const keys = messages.map(m =>
+    m.key === undefined ? undefined : Buffer.from(m.key),
+  );
+  const ids = messages.map(m =>
+    m.id === undefined ? undefined : Buffer.from(m.id),
+  );
+  let size = 0;
+  messages.forEach(
+    (m, k) =>
+      (size += (keys[k]?.length ?? 0) + m.bytes.length + (ids[k]?.length ?? 0)),
+  );
+  const batch: MessageBatch = {
+    partitions: new Int32Array(n),
+    offsets: new Float64Array(n),
+    times: new Float64Array(n),
+    ends: new Uint32Array(n),
+    keyLengths: new Int32Array(n),
+    idLengths: new Int32Array(n),
+    data: new Uint8Array(size),
+  };
+  let at = 0;
+  messages.forEach((m, k) => {
+    for (const part of [keys[k], m.bytes, ids[k]])
+      if (part) {
+        batch.data.set(part, at);
+        at += part.length;
+      }
+    batch.partitions[k] = m.partition ?? -1;
+    batch.offsets[k] = m.offset ?? Number.NaN;
+    batch.times[k] = m.time;
+    batch.ends[k] = at;
+    batch.keyLengths[k] = keys[k]?.length ?? -1;
+    batch.idLengths![k] = ids[k]?.length ?? 0;
+  });
+  return batch;
 }
 
 /**
@@ -38,8 +110,8 @@ export type StartPosition =
   | { kind: 'id'; id: string };
 
 export interface SourceHandlers {
-  /** The messages' `bytes` are valid only during the call (Kafka's are views of memory the Kafka thread fills again): copy what is kept. */
-  onMessages(messages: StreamMessage[]): void;
+  /** The batch is valid only during the call (the Kafka thread fills its memory again): copy what is kept. */
+  onMessages(batch: MessageBatch): void;
   onState(state: ConnectionState): void;
 }
 
@@ -59,7 +131,7 @@ export interface StreamSource {
   backfill?(
     from: Exclude<StartPosition, { kind: 'now' }>,
     until: number,
-    onMessages: (m: StreamMessage[]) => void,
+    onMessages: (batch: MessageBatch) => void,
     limit: number,
   ): Promise<{ note?: string; completeFrom?: number }>;
 }
