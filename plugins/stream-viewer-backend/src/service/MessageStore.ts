@@ -5,7 +5,7 @@ import {
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { PayloadReader } from './PayloadReader';
-import { startOf, type MessageBatch } from './types';
+import { kafkaMessageId, startOf, type MessageBatch } from './types';
 
 const KINDS: DecodedKind[] = ['json', 'number', 'text', 'binary'];
 const KIND_CODE: Record<DecodedKind, number> = {
@@ -345,7 +345,7 @@ export class MessageStore {
   id(i: number): string {
     const j = this.head + i;
     const length = this.idLengths[j];
-    if (!length) return `${this.partitions[j]}:${this.offsets[j]}`;
+    if (!length) return kafkaMessageId(this.partitions[j], this.offsets[j]);
     const at = this.starts[j] + Math.max(0, this.keyLengths[j]) + this.sizes[j];
     return this.chunkOf(j).toString('utf8', at, at + length);
   }

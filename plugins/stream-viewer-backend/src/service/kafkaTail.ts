@@ -149,6 +149,10 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
     const data = staging;
     let at = 0;
     let i = 0;
+    // Messages of a producer batch mostly share their time: its text is parsed once (a 13-digit
+    // number costs about 45 ns to parse).
+    let timeText: string | undefined;
+    let time = 0;
     for (const batch of tail.pending) {
       for (const m of batch.messages) {
         if (m.key) {
@@ -163,7 +167,11 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
         ends[i] = at;
         partitions[i] = batch.partition;
         offsets[i] = Number(m.offset);
-        times[i] = Number(m.timestamp) || Date.now();
+        if (i === 0 || m.timestamp !== timeText) {
+          timeText = m.timestamp;
+          time = Number(timeText) || Date.now();
+        }
+        times[i] = time;
         i++;
       }
     }

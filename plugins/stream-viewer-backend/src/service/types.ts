@@ -47,10 +47,14 @@ export interface MessageBatch {
 export const startOf = (batch: MessageBatch, k: number) =>
   k === 0 ? 0 : batch.ends[k - 1];
 
+/** A Kafka message's id, as viewers see it. */
+export const kafkaMessageId = (partition: number, offset: number) =>
+  `${partition}:${offset}`;
+
 /** Message `k`'s id: the Redis stream entry id or Kafka `partition:offset`. */
 export function batchMessageId(batch: MessageBatch, k: number): string {
   const length = batch.idLengths ? batch.idLengths[k] : 0;
-  if (!length) return `${batch.partitions[k]}:${batch.offsets[k]}`;
+  if (!length) return kafkaMessageId(batch.partitions[k], batch.offsets[k]);
   const end = batch.ends[k];
   return Buffer.from(batch.data.buffer, batch.data.byteOffset).toString(
     'utf8',
