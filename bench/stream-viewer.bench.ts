@@ -14,7 +14,7 @@
  *      Streams tab shows a topic fed at 20k msg/s (see bench/README or the plugin README).
  * Prints figures and ratios; nothing here asserts a time.
  *
- *   npm run bench:streams -- [--backlog 200000] [--rounds 5] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
+ *   npm run bench:streams -- [--backlog 200000] [--rounds 5 (after a warm-up round)] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
  *   npm run bench:streams -- --browser http://localhost:7007 --entity component/stacktalk-telemetry-collector --seconds 20
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -267,10 +267,11 @@ async function hubRun(bootstrap: string, topic: string) {
 
 /**
  * 1. Raw kafkajs vs the hub, each reading the same backlog from the beginning: all three
- * (counting, decoding, hub) run `--rounds` times (default 5), interleaved, and the best of each is compared,
- * so that none of them is measured only cold (the JIT warms kafkajs up by about 1.5x, and the
- * hub's first round starts its Kafka thread); the medians are printed too. A round reads the
- * backlog in about 0.2 s, and one consumer's rounds vary by up to 1.8x on this machine.
+ * (counting, decoding, hub) run one warm-up round, then `--rounds` rounds (default 5),
+ * interleaved, and the best of each is compared; the medians are printed too. None of them is
+ * measured cold: the JIT warms kafkajs up by about 1.5x, and the hub's first round also starts
+ * its Kafka thread (which then stays for the next stream, as in a running backend). A round
+ * reads the backlog in about 0.2 s, and one consumer's rounds vary by up to 1.8x on this machine.
  */
 async function throughput(mock: KafkaMock) {
   const topic = 'bench.backlog';
@@ -278,12 +279,22 @@ async function throughput(mock: KafkaMock) {
   const counting: number[] = [];
   const decoding: number[] = [];
   const hubs: Array<Awaited<ReturnType<typeof hubRun>>> = [];
+  const warmUp = [
+    await rawConsumer(mock.bootstrap, topic),
+    await rawConsumer(mock.bootstrap, topic, true),
+    (await hubRun(mock.bootstrap, topic)).rate,
+  ];
   for (let round = 0; round < ROUNDS; round++) {
     counting.push(await rawConsumer(mock.bootstrap, topic));
     decoding.push(await rawConsumer(mock.bootstrap, topic, true));
     hubs.push(await hubRun(mock.bootstrap, topic));
   }
   const f = (xs: number[]) => xs.map(x => x.toFixed(0)).join(' / ');
+  console.log(
+    `   msg/s in the warm-up round (not compared): raw kafkajs counting ${f([
+      warmUp[0],
+    ])}, decoding ${f([warmUp[1]])}, hub ${f([warmUp[2]])}`,
+  );
   console.log(
     `   msg/s per round: raw kafkajs counting ${f(
       counting,
