@@ -72,7 +72,7 @@ interface Slot {
 
 interface ThreadTail {
   consumer: Consumer;
-  inFlight: number;
+  /** Every slot of this tail; those not handed over (or taken back) are `free`. */
   slots: Slot[];
   free: Slot[];
   release?: () => void;
@@ -101,6 +101,9 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
   const tails = new Map<number, ThreadTail>();
   /** Where a batch's bytes are packed before they go to its slot. */
   let staging = new Uint8Array(0);
+
+  /** Slots handed over and not yet taken. */
+  const inFlight = (tail: ThreadTail) => tail.slots.length - tail.free.length;
 
   /** A free slot with room for `n` messages of `size` bytes. */
   function slotFor(tail: ThreadTail, n: number, size: number): Slot {
@@ -178,7 +181,6 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
     slot.arrays.data.set(data.subarray(0, size));
     tail.pending = [];
     tail.count = 0;
-    tail.inFlight++;
     post({
       type: 'slot',
       slot: slot.index,
@@ -204,7 +206,6 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
     });
     const tail: ThreadTail = {
       consumer,
-      inFlight: 0,
       slots: [],
       free: [],
       pending: [],
@@ -247,7 +248,7 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
             tail.scheduled = true;
             setImmediate(() => flush(tail, post));
           }
-          if (tail.inFlight >= maxInFlight)
+          if (inFlight(tail) >= maxInFlight)
             await new Promise<void>(r => (tail.release = r));
         },
       });
@@ -273,8 +274,7 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
       else if (!tail) return;
       else if (type === 'taken') {
         tail.free.push(tail.slots[slot]);
-        tail.inFlight--;
-        if (tail.release && tail.inFlight < maxInFlight) {
+        if (tail.release && inFlight(tail) < maxInFlight) {
           tail.release();
           tail.release = undefined;
         }
