@@ -279,11 +279,11 @@ async function throughput(mock: KafkaMock) {
   const counting: number[] = [];
   const decoding: number[] = [];
   const hubs: Array<Awaited<ReturnType<typeof hubRun>>> = [];
-  const warmUp = [
-    await rawConsumer(mock.bootstrap, topic),
-    await rawConsumer(mock.bootstrap, topic, true),
-    (await hubRun(mock.bootstrap, topic)).rate,
-  ];
+  const warmUp = {
+    counting: await rawConsumer(mock.bootstrap, topic),
+    decoding: await rawConsumer(mock.bootstrap, topic, true),
+    hub: (await hubRun(mock.bootstrap, topic)).rate,
+  };
   for (let round = 0; round < ROUNDS; round++) {
     counting.push(await rawConsumer(mock.bootstrap, topic));
     decoding.push(await rawConsumer(mock.bootstrap, topic, true));
@@ -291,9 +291,9 @@ async function throughput(mock: KafkaMock) {
   }
   const f = (xs: number[]) => xs.map(x => x.toFixed(0)).join(' / ');
   console.log(
-    `   msg/s in the warm-up round (not compared): raw kafkajs counting ${f([
-      warmUp[0],
-    ])}, decoding ${f([warmUp[1]])}, hub ${f([warmUp[2]])}`,
+    `   msg/s in the warm-up round (not compared): raw kafkajs counting ${warmUp.counting.toFixed(
+      0,
+    )}, decoding ${warmUp.decoding.toFixed(0)}, hub ${warmUp.hub.toFixed(0)}`,
   );
   console.log(
     `   msg/s per round: raw kafkajs counting ${f(

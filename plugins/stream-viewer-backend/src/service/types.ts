@@ -77,30 +77,28 @@ export function packMessages(messages: StreamMessage[]): MessageBatch {
     (m, k) =>
       (size += (keys[k]?.length ?? 0) + m.bytes.length + (ids[k]?.length ?? 0)),
   );
-  const batch: MessageBatch = {
-    partitions: new Int32Array(n),
-    offsets: new Float64Array(n),
-    times: new Float64Array(n),
-    ends: new Uint32Array(n),
-    keyLengths: new Int32Array(n),
-    idLengths: new Int32Array(n),
-    data: new Uint8Array(size),
-  };
+  const partitions = new Int32Array(n);
+  const offsets = new Float64Array(n);
+  const times = new Float64Array(n);
+  const ends = new Uint32Array(n);
+  const keyLengths = new Int32Array(n);
+  const idLengths = new Int32Array(n);
+  const data = new Uint8Array(size);
   let at = 0;
   messages.forEach((m, k) => {
     for (const part of [keys[k], m.bytes, ids[k]])
       if (part) {
-        batch.data.set(part, at);
+        data.set(part, at);
         at += part.length;
       }
-    batch.partitions[k] = m.partition ?? -1;
-    batch.offsets[k] = m.offset ?? Number.NaN;
-    batch.times[k] = m.time;
-    batch.ends[k] = at;
-    batch.keyLengths[k] = keys[k]?.length ?? -1;
-    batch.idLengths![k] = ids[k]?.length ?? 0;
+    partitions[k] = m.partition ?? -1;
+    offsets[k] = m.offset ?? Number.NaN;
+    times[k] = m.time;
+    ends[k] = at;
+    keyLengths[k] = keys[k]?.length ?? -1;
+    idLengths[k] = ids[k]?.length ?? 0;
   });
-  return batch;
+  return { partitions, offsets, times, ends, keyLengths, idLengths, data };
 }
 
 /**
