@@ -64,6 +64,8 @@ ensure_os_deps() {
   ensure_os_packages "report tests" poppler-utils || true
   # The stream viewer's tests and demos run librdkafka's mock Kafka cluster, compiled here.
   ensure_os_packages "Kafka mock broker" librdkafka-dev gcc libc6-dev || true
+  # kcat: a producer that is not kafkajs (librdkafka: compressed, mixed-codec batches) for the stream viewer's tests.
+  ensure_os_packages "Kafka test producer" kcat || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
