@@ -10,8 +10,10 @@
  * viewer backend) with the catalog's topics, reachable at 127.0.0.1:19092 as app-config.yaml
  * says. Streams are read from the catalog files (stacktalk.io/* annotations): fields named in
  * stacktalk.io/stream-fields get realistic shapes, the timestamp field the event time.
- * Consumer groups named after the components that depend on each stream read a little slower
- * than the producer and commit, so lag and pending counts move.
+ * The consumer groups each Resource names (stacktalk.io/kafka-consumer-groups; else the first
+ * component that depends on it) read a little slower than the producer and commit, so lag and
+ * pending counts move. The mock broker cannot list groups (ListGroups): the stream viewer finds
+ * them through that annotation.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +32,10 @@ export interface DemoStream {
   name: string;
   fields: string[];
   timestampField?: string;
-  /** Components that dependsOn the stream's Resource: their names are the demo's consumer groups. */
+  /**
+   * The demo's consumer groups: those the Resource names (`stacktalk.io/kafka-consumer-groups`),
+   * else the first component that dependsOn it.
+   */
   consumers: string[];
 }
 
@@ -81,7 +86,11 @@ export function catalogStreams(dir = CATALOG): DemoStream[] {
     .map(r => {
       const a = r.metadata.annotations ?? {};
       const ref = `resource:default/${r.metadata.name}`;
-      const consumers = entities
+      const named = String(a['stacktalk.io/kafka-consumer-groups'] ?? '')
+        .split(',')
+        .map((g: string) => g.trim())
+        .filter(Boolean);
+      const dependents = entities
         .filter(
           e =>
             e.kind === 'Component' &&
@@ -98,7 +107,7 @@ export function catalogStreams(dir = CATALOG): DemoStream[] {
           .map((f: string) => f.trim())
           .filter(Boolean),
         timestampField: a['stacktalk.io/stream-timestamp-field'],
-        consumers,
+        consumers: named.length ? named : dependents.slice(0, 1),
       } as DemoStream;
     })
     .filter(s => s.name);
@@ -271,7 +280,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (options.consumers !== false) {
       // Joining a group takes seconds: the groups start in the background, the producer at once.
       const joining = kafkaStreams.flatMap(s =>
-        s.consumers.slice(0, 1).map(async group => {
+        s.consumers.map(async group => {
           const consumer = kafka.consumer({
             groupId: group,
             maxWaitTimeInMs: 500,
@@ -312,7 +321,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const reader = new Redis(redisUrl, { maxRetriesPerRequest: null });
     stops.push(() => reader.disconnect());
     for (const s of redisStreams) {
-      for (const group of s.consumers.slice(0, 1))
+      for (const group of s.consumers)
         await redis
           .xgroup('CREATE', prefix + s.name, group, '$', 'MKSTREAM')
           .catch(() => undefined);
@@ -320,7 +329,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // Each group reads every 2 s and acknowledges 80 % of what it read: pending entries and lag move.
     const readTimer = setInterval(async () => {
       for (const s of redisStreams) {
-        for (const group of s.consumers.slice(0, 1)) {
+        for (const group of s.consumers) {
           try {
             const read = (await reader.xreadgroup(
               'GROUP',
@@ -361,7 +370,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       .map(s => ({
         topic: s.name,
         messages: Array.from({ length: due(s) }, (_, i) => ({
-          key: pick(SERVICES),
+          // A key per message (a trace id): the default partitioner spreads them over every
+          // partition. Four service names as keys hashed to only some of a topic's partitions.
+          key: randomUUID(),
           value: demoMessage(s, now - 50 + (i * 50) / Math.max(1, rate), state),
         })),
       }))
