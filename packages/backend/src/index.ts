@@ -27,6 +27,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@stacktalk/plugin-permission-backend-module-stacktalk-policy'));
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// `dir:` sites are rebuilt only when their sources change (no "newer version" banner otherwise).
+backend.add(import('@stacktalk/plugin-techdocs-warmup-backend/content-etag'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));

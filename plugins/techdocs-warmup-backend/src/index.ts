@@ -1,1 +1,2 @@
 export { techdocsWarmupPlugin as default } from './plugin';
+export { techdocsModuleContentEtag } from './module';
