@@ -1,0 +1,3 @@
+export { authModuleExampleUserProvider as default } from './module';
+export { EXAMPLE_USER_HEADER } from './authenticator';
+export type { ExampleUser, ExampleGroup } from './exampleUsers';
