@@ -72,6 +72,8 @@ export interface Snapshot {
    */
   coverage: { from: number; exact: boolean };
   backfill?: BackfillProgress;
+  /** What the reader reported besides messages, the last 10 (a Kafka batch it could not decode and skipped, with its partition and offsets). */
+  notices?: string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { startTail, type TailEvent } from './kafkaTail';
+import { codecPaths, registerKafkaCodecs } from './kafkaDecoding';
 import {
   packMessages,
   type MessageBatch,
@@ -24,6 +25,9 @@ export interface KafkaTopicSourceOptions {
     password: string;
   };
 }
+
+// History is read on this thread: kafkajs here gets the codecs too.
+registerKafkaCodecs(require, codecPaths());
 
 const EMPTY = Buffer.alloc(0);
 /** kafkajs's error log lines about a broker it could not reach (it retries them). */
@@ -118,6 +122,11 @@ export class KafkaTopicSource implements StreamSource {
           break;
         case 'fetch':
           setLive();
+          break;
+        case 'undecodable':
+          handlers.onNotice?.(
+            `partition ${event.partition}, offsets ${event.from}–${event.to}: a batch that could not be decoded was skipped (${event.reason})`,
+          );
           break;
         case 'log':
           // kafkajs's error log is the only place a broker it cannot reach shows (down at

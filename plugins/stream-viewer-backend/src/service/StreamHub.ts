@@ -76,6 +76,8 @@ class StreamState {
   total = 0;
   decodeFailures = 0;
   connection: ConnectionState = { state: 'connecting', since: Date.now() };
+  /** What the reader reported besides messages (a skipped batch, say), the last 10, oldest first. */
+  notices: string[] = [];
   subscribers = new Set<Subscriber>();
   stopTimer?: NodeJS.Timeout;
   /** The hub has every message from this time on (reader start, moved back by backfills). */
@@ -245,6 +247,8 @@ export class StreamHub {
             }
             created.connection = s;
           },
+          onNotice: text =>
+            (created.notices = [...created.notices.slice(-9), text]),
         })
         .catch(
           error =>
@@ -630,6 +634,7 @@ export class StreamHub {
         : {}),
       coverage,
       ...(s.backfill ? { backfill: { ...s.backfill } } : {}),
+      ...(stream.notices.length ? { notices: stream.notices } : {}),
     };
   }
 

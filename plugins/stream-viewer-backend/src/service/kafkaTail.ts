@@ -2,6 +2,12 @@ import { Worker } from 'node:worker_threads';
 import type { Batch, Consumer, KafkaConfig } from 'kafkajs';
 import type { MessageBatch } from './types';
 import { kafkajsFastPath } from './kafkajsFastPath';
+import {
+  codecPaths,
+  readPastUndecodable,
+  registerKafkaCodecs,
+  type UndecodableMarker,
+} from './kafkaDecoding';
 
 /**
  * The live tail of a Kafka topic runs kafkajs on a worker thread of its own: kafkajs's decoding
@@ -57,6 +63,14 @@ export type TailEvent =
   | { type: 'failed'; message: string }
   | { type: 'fetch' }
   | { type: 'log'; message: string }
+  /** A batch kafkajs could not decode, skipped: its partition, offsets and why. */
+  | {
+      type: 'undecodable';
+      partition: number;
+      from: string;
+      to: string;
+      reason: string;
+    }
   | { type: 'crash'; message?: string }
   | { type: 'request-timeout' }
   | { type: 'disconnect' }
@@ -76,7 +90,7 @@ interface ThreadTail {
   slots: Slot[];
   free: Slot[];
   release?: () => void;
-  pending: Batch[];
+  pending: Pick<Batch, 'partition' | 'messages'>[];
   count: number;
   scheduled: boolean;
 }
@@ -88,15 +102,25 @@ type Post = (event: TailEvent | SlotBatch) => void;
  * compiled source, see `WORKER_SOURCE`): it requires kafkajs by the path the main thread
  * resolved, sped up by `kafkajsFastPath`, and runs every tail of the process, each by its id.
  */
-function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
+function tailThread(
+  load: NodeJS.Require,
+  fastPath: typeof kafkajsFastPath,
+  readPast: typeof readPastUndecodable,
+  codecs: typeof registerKafkaCodecs,
+) {
   const { parentPort, workerData } = load('node:worker_threads');
-  const { kafkajs, maxInFlight, flushAt } = workerData;
-  // kafkajs, with its record decoder and Batch replaced before it loads them.
+  const { maxInFlight, flushAt, paths } = workerData;
+  const { kafkajs } = paths;
+  // kafkajs, with its record decoder and Batch replaced before it loads them, then its decoder
+  // of a partition's batches (which loads the record decoder), and every codec.
   const fast = fastPath(load, kafkajs);
   if (fast) {
     load.cache[fast.recordDecoderFile]!.exports = fast.recordDecoder;
     load.cache[fast.batchFile]!.exports = fast.Batch;
   }
+  const past = readPast(load, kafkajs);
+  if (past) load.cache[past.file]!.exports = past.decodeMessages;
+  codecs(load, paths);
   const { Kafka, logLevel } = load(kafkajs) as typeof import('kafkajs');
   const tails = new Map<number, ThreadTail>();
   /** Where a batch's bytes are packed before they go to its slot. */
@@ -191,6 +215,23 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
     slot.fresh = false;
   }
 
+  /** The batch without the markers of batches that could not be decoded; each is reported. */
+  function readable(batch: Batch, post: Post) {
+    const { partition, messages } = batch;
+    const isMarker = (m: object) => 'undecodable' in m;
+    if (!messages.some(isMarker)) return batch;
+    for (const m of messages as unknown as UndecodableMarker[])
+      if (isMarker(m))
+        post({
+          type: 'undecodable',
+          partition,
+          from: m.undecodable.from,
+          to: m.offset,
+          reason: m.undecodable.reason,
+        });
+    return { partition, messages: messages.filter(m => !isMarker(m)) };
+  }
+
   function start(id: number, o: TailOptions) {
     const post: Post = event => parentPort.postMessage({ id, event });
     const kafka = new Kafka({
@@ -236,8 +277,9 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
       });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (batch.messages.length === 0 || !tails.has(id)) return;
+        eachBatch: async ({ batch: fetched }) => {
+          if (fetched.messages.length === 0 || !tails.has(id)) return;
+          const batch = readable(fetched, post);
           tail.pending.push(batch);
           tail.count += batch.messages.length;
           // A fetch brings one batch per partition: they go over together (one message between
@@ -296,7 +338,7 @@ function tailThread(load: NodeJS.Require, fastPath: typeof kafkajsFastPath) {
  * What the Kafka thread runs: `tailThread`'s compiled source, given the thread's `require`, so
  * that it needs no build step of its own (in development, tests and a bundled backend alike).
  */
-const WORKER_SOURCE = `(${tailThread})(require, ${kafkajsFastPath});`;
+const WORKER_SOURCE = `(${tailThread})(require, ${kafkajsFastPath}, ${readPastUndecodable}, ${registerKafkaCodecs});`;
 
 /** How long the thread outlives its last tail (kafkajs stays warm for the next viewer). */
 const IDLE_MS = 60_000;
@@ -318,7 +360,7 @@ class TailThread {
         eval: true,
         execArgv: [],
         workerData: {
-          kafkajs: require.resolve('kafkajs'),
+          paths: codecPaths(),
           maxInFlight: MAX_IN_FLIGHT,
           flushAt: FLUSH_AT,
         },

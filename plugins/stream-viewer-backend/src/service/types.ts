@@ -115,6 +115,8 @@ export interface SourceHandlers {
   /** The batch is valid only during the call (the Kafka thread fills its memory again): copy what is kept. */
   onMessages(batch: MessageBatch): void;
   onState(state: ConnectionState): void;
+  /** Something the viewers should know that is not a message (a Kafka batch skipped, say). */
+  onNotice?(text: string): void;
 }
 
 /** The one upstream reader of a stream; started by the hub for the first viewer. */

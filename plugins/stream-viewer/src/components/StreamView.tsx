@@ -341,6 +341,11 @@ export function StreamView({
           messages.
         </Alert>
       )}
+      {snapshot?.notices?.map((notice, i) => (
+        <Alert severity="warning" key={i}>
+          {notice}
+        </Alert>
+      ))}
       {snapshot?.backfill?.state === 'done' && snapshot.backfill.reason && (
         <Box mb={1}>
           <Typography variant="caption" color="textSecondary">

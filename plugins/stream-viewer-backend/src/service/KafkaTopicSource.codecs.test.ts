@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import {
+  CompressionCodecs,
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  type Producer,
+} from 'kafkajs';
+import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import { KafkaTopicSource } from './KafkaTopicSource';
+import { endTailThread } from './kafkaTail';
+import { startOf, type MessageBatch } from './types';
+
+jest.setTimeout(120_000);
+
+/** `partition:offset=key/value` for each message of a batch (valid only during the call). */
+function linesOf(batch: MessageBatch) {
+  const data = Buffer.from(batch.data);
+  return Array.from(batch.ends, (end, k) => {
+    const start = startOf(batch, k);
+    const keyLength = batch.keyLengths[k];
+    const key =
+      keyLength < 0 ? '' : data.toString('utf8', start, start + keyLength);
+    const value = data.toString('utf8', start + Math.max(0, keyLength), end);
+    return `${batch.partitions[k]}:${batch.offsets[k]}=${key}/${value}`;
+  });
+}
+
+const byOffset = (lines: string[]) =>
+  [...lines].sort((a, b) => {
+    const [pa, oa] = a.split('=')[0].split(':').map(Number);
+    const [pb, ob] = b.split('=')[0].split(':').map(Number);
+    return pa - pb || oa - ob;
+  });
+
+async function until(check: () => boolean, what: string, ms = 30_000) {
+  for (let waited = 0; waited < ms; waited += 50) {
+    if (check()) return;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkafka): every codec', () => {
+  let mock: KafkaMock;
+  let producer: Producer;
+  beforeAll(async () => {
+    mock = await startKafkaMock(['stacktalk.codecs:2', 'stacktalk.broken:1']);
+    producer = new Kafka({
+      brokers: [mock.bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await endTailThread();
+    await mock.stop();
+  });
+
+  /** Produces `lines` (`key:value`) with kcat (librdkafka) to one partition, as one batch of `codec`. */
+  const kcat = (
+    topic: string,
+    partition: number,
+    codec: string,
+    lines: string[],
+  ) =>
+    execFileSync(
+      'kcat',
+      [
+        '-P',
+        '-b',
+        mock.bootstrap,
+        '-t',
+        topic,
+        '-p',
+        String(partition),
+        '-z',
+        codec,
+        '-K',
+        ':',
+      ],
+      { input: `${lines.join('\n')}\n`, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+
+  /** The live tail of `topic` from its end: what it hands over, its notices and states. */
+  async function tail(topic: string) {
+    const source = new KafkaTopicSource({ brokers: [mock.bootstrap], topic });
+    const seen = {
+      lines: [] as string[],
+      notices: [] as string[],
+      states: [] as string[],
+    };
+    await source.start({
+      onMessages: batch => seen.lines.push(...linesOf(batch)),
+      onState: s => seen.states.push(s.state),
+      onNotice: text => seen.notices.push(text),
+    });
+    await until(() => seen.states.includes('live'), 'the tail to be live');
+    return { source, seen };
+  }
+
+  it('reads gzip, snappy, lz4 and zstd batches, mixed in one partition, live and in history', async () => {
+    const topic = 'stacktalk.codecs';
+    const { source, seen } = await tail(topic);
+    const expected: string[] = [];
+    // Each codec twice per partition, in turns: every partition holds batches of every codec.
+    for (const round of [1, 2])
+      for (const codec of CODECS)
+        for (const partition of [0, 1]) {
+          const lines = [1, 2, 3].map(
+            i =>
+              `${codec}-${round}-${i}:{"codec":"${codec}","n":${i},"pad":"${'x'.repeat(
+                200,
+              )}"}`,
+          );
+          kcat(topic, partition, codec, lines);
+          lines.forEach(line => {
+            const offset = expected.filter(e =>
+              e.startsWith(`${partition}:`),
+            ).length;
+            expected.push(`${partition}:${offset}=${line.replace(':', '/')}`);
+          });
+        }
+    await until(
+      () => seen.lines.length >= expected.length,
+      'every message live',
+    );
+    expect(byOffset(seen.lines)).toEqual(byOffset(expected));
+    expect(seen.notices).toEqual([]);
+    expect(seen.states).toEqual(['connecting', 'live']);
+
+    const history: string[] = [];
+    await source.backfill(
+      { kind: 'offset', offset: '0' },
+      Date.now() + 60_000,
+      batch => history.push(...linesOf(batch)),
+      1000,
+    );
+    expect(byOffset(history)).toEqual(byOffset(expected));
+    await source.stop();
+  });
+
+  /** kafkajs, in this process, producing with a codec entry of the test's own for one send. */
+  async function sendWith(codec: number, entry: unknown, value: string) {
+    const codecs = CompressionCodecs as Record<number, unknown>;
+    const kept = codecs[codec];
+    codecs[codec] = () => entry;
+    try {
+      await producer.send({
+        topic: 'stacktalk.broken',
+        compression: codec,
+        messages: [{ value }, { value: `${value}-2` }],
+      });
+    } finally {
+      codecs[codec] = kept;
+    }
+  }
+
+  it('skips a batch it cannot decode (unknown codec, corrupt lz4), says where and why, and stays live', async () => {
+    const topic = 'stacktalk.broken';
+    const { source, seen } = await tail(topic);
+    kcat(topic, 0, 'lz4', ['k:before']); // offset 0
+    // offsets 1-2: codec 5, which Kafka does not define
+    await sendWith(5, { compress: async (e: any) => e.buffer }, 'codec-5');
+    // offsets 3-4: lz4 by its attributes, but not an lz4 frame
+    await sendWith(
+      CompressionTypes.LZ4,
+      { compress: async () => Buffer.from('this is not an lz4 frame') },
+      'bad-lz4',
+    );
+    kcat(topic, 0, 'zstd', ['k:after']); // offset 5
+    await until(
+      () => seen.lines.length >= 2,
+      'the messages around the bad batches',
+    );
+    await new Promise(r => setTimeout(r, 500));
+    expect(seen.lines).toEqual(['0:0=k/before', '0:5=k/after']);
+    expect(seen.notices).toEqual([
+      'partition 0, offsets 1–2: a batch that could not be decoded was skipped (unknown compression codec 5)',
+      expect.stringMatching(
+        /^partition 0, offsets 3–4: a batch that could not be decoded was skipped \(.+\)$/,
+      ),
+    ]);
+    // Live all along: no reconnecting, no loop.
+    expect(seen.states).toEqual(['connecting', 'live']);
+    await source.stop();
+  });
+});
