@@ -60,6 +60,24 @@ describe('stream viewer shared logic', () => {
       kind: 'text',
       value: '{"broken": ',
     });
+    // Confluent's wire format: magic byte 0, schema id 0x0102 in 4 bytes, an Avro body.
+    expect(
+      decodePayload(Uint8Array.from([0, 0, 0, 1, 2, 0x06, 0x66, 0x6f, 0x6f])),
+    ).toEqual({
+      kind: 'binary',
+      value: 'schema-registry encoded, schema id 258: 06 66 6f 6f',
+    });
+    expect(decodePayload(Uint8Array.from([0, 0x7f, 0xff, 0xff, 0xff]))).toEqual(
+      {
+        kind: 'binary',
+        value: 'schema-registry encoded, schema id 2147483647: ',
+      },
+    );
+    // Shorter than the wire format's header: plain bytes.
+    expect(decodePayload(Uint8Array.from([0, 1]))).toEqual({
+      kind: 'binary',
+      value: '00 01',
+    });
     expect(decodePayload(enc('héllo 🔑'))).toEqual({
       kind: 'text',
       value: 'héllo 🔑',
