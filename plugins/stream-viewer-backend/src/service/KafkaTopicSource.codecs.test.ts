@@ -159,7 +159,7 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
     }
   }
 
-  it('skips a batch it cannot decode (unknown codec, corrupt lz4), says where and why, and stays live', async () => {
+  it('skips a batch it cannot decode (unknown codec, corrupt lz4), says where and why, and stays live; history stops there saying why', async () => {
     const topic = 'stacktalk.broken';
     const { source, seen } = await tail(topic);
     kcat(topic, 0, 'lz4', ['k:before']); // offset 0
@@ -186,6 +186,24 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
     ]);
     // Live all along: no reconnecting, no loop.
     expect(seen.states).toEqual(['connecting', 'live']);
+    const history: string[] = [];
+    const started = Date.now();
+    const outcome = await source
+      .backfill(
+        { kind: 'offset', offset: '0' },
+        Date.now() + 60_000,
+        batch => history.push(...linesOf(batch)),
+        1000,
+      )
+      .then(
+        () => 'done',
+        (e: Error) => `failed: ${e.message}`,
+      );
+    // History is read on the main thread by an unpatched kafkajs: it stops at the bad batch
+    // and says why, at once (no retrying for ever); what came before is kept.
+    expect(outcome).toBe('failed: unknown compression codec 5');
+    expect(history).toEqual(['0:0=k/before']);
+    expect(Date.now() - started).toBeLessThan(30_000);
     await source.stop();
   });
 });
