@@ -42,12 +42,20 @@ export interface Config {
     };
     /**
      * External-access subjects (backend.auth.externalAccess) allowed to call the export
-     * endpoint, and for which entities / environments (`*` for all).
+     * endpoint, and for which entities and environments. The subject as Backstage gives it:
+     * a static token's `subject` as configured, a JWKS token's `external:<sub>`.
      */
     machineAccess?: Array<{
       subject: string;
+      /** Entity refs, or `*` for every entity. Default: none. */
       entities?: string[];
+      /** Environment names; `*` is every environment except production ones, which must be named. Default: none. */
       environments?: string[];
     }>;
+    /**
+     * Proxies (addresses or CIDR ranges, e.g. `10.0.0.0/8`) whose X-Forwarded-For the audit log
+     * believes for the client's address. Default: none, so the connection's own address is recorded.
+     */
+    trustedProxies?: string[];
   };
 }

@@ -1,4 +1,5 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/config';
 import request from 'supertest';
 import { findInDatabase } from '@stacktalk/plugin-secrets-backend/testUtils';
 import { CapturingLogger, startSecretsBackend } from './__testUtils__/secretsBackend';
@@ -9,16 +10,18 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 const ALICE = mockCredentials.user.header('user:default/alice'); // owns payments-api
 const BOB = mockCredentials.user.header('user:default/bob'); // owns voice-gateway only
 const ROOT = mockCredentials.user.header('user:default/root'); // secrets admin
-const CI = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('external:ci-deployer'), targetPluginId: 'secrets' });
-const OTHER_SERVICE = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('external:intruder'), targetPluginId: 'secrets' });
+// Static external-access tokens reach plugins with the subject as configured (no `external:`);
+// secretsMachineAccess.test.ts checks that with Backstage's real token handler.
+const CI = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('ci-deployer'), targetPluginId: 'secrets' });
+const OTHER_SERVICE = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('intruder'), targetPluginId: 'secrets' });
 const E = '/api/secrets/entities/component/default/payments-api';
 const S = (env: string, name: string) => `${E}/environments/${env}/secrets/${name}`;
 const MARKER = 'pl41n-m4rker-\u00e9\u{1F511}';
 
 describe.each(databases.eachSupportedId())('secrets routes with the portal policy on %s', databaseId => {
-  async function setUp() {
+  async function setUp(config?: JsonObject) {
     const logger = new CapturingLogger();
-    const { server } = await startSecretsBackend({ knex: await databases.init(databaseId), logger });
+    const { server } = await startSecretsBackend({ knex: await databases.init(databaseId), logger, config });
     const as = (header: string) => ({
       get: (url: string) => request(server).get(url).set('Authorization', header),
       put: (url: string, body: object) => request(server).put(url).set('Authorization', header).send(body),
@@ -133,7 +136,6 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     const k8s = await alice.get(`${E}/environments/development/export?format=kubernetes`).expect(200);
     expect(k8s.text).toContain('kind: Secret');
     expect(k8s.text).toContain(`  TOKEN: ${Buffer.from('tok').toString('base64')}`);
-    await alice.get(`${E}/environments/development/export?format=xml`).expect(400);
 
     const exports = (await alice.get(`${E}/audit?action=export`)).body.events;
     expect(exports.map((e: any) => e.detail)).toEqual(['kubernetes: API_KEY@v1, TOKEN@v1', 'app-platform: API_KEY@v1', 'dotenv: API_KEY@v1, TOKEN@v1']);
@@ -151,8 +153,71 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     // Every other route is for users only.
     expect((await ci.get(`${E}/secrets`)).status).toBeGreaterThanOrEqual(401);
     expect((await ci.post(`${S('staging', 'API_KEY')}/reveal`)).status).toBeGreaterThanOrEqual(401);
-    const [event] = (await alice.get(`${E}/audit?action=export`)).body.events;
-    expect(event).toMatchObject({ actor: 'external:ci-deployer', environment: 'staging', source: expect.stringContaining('machine token') });
+    const events = (await alice.get(`${E}/audit?action=export`)).body.events;
+    expect(events.map((e: any) => [e.actor, e.environment, e.outcome])).toEqual([
+      ['external:intruder', 'staging', 'denied'],
+      ['external:ci-deployer', 'development', 'denied'],
+      ['external:ci-deployer', 'staging', 'allowed'],
+    ]);
+    expect(events[2]).toMatchObject({ detail: 'dotenv: API_KEY@v1', source: expect.stringContaining('machine token') });
+  });
+
+  it('checks the export format before deciding, decrypting or auditing anything', async () => {
+    const { alice, bob, root, as } = await setUp();
+    await alice.put(S('development', 'API_KEY'), { value: 'v', expectedVersion: 0 }).expect(200);
+    const formats = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'xml', 'DOTENV', ''];
+    for (const format of formats) {
+      const res = await alice.get(`${E}/environments/development/export?format=${encodeURIComponent(format)}`);
+      expect([format, res.status, res.body.error?.message]).toEqual([format, 400, expect.stringMatching(/^Unknown export format ".*"; use one of /)]);
+    }
+    const twice = await alice.get(`${E}/environments/development/export?format=dotenv&format=kubernetes`).expect(400);
+    expect(twice.body.error.message).toMatch(/^Give format once; use one of /);
+    await bob.get(`${E}/environments/development/export?format=constructor`).expect(400);
+    await as(CI).get(`${E}/environments/staging/export?format=constructor`).expect(400);
+    expect((await root.get('/api/secrets/audit')).body.events.map((e: any) => e.action)).toEqual(['write']);
+  });
+
+  it('audits denied reveals and exports, with the reason, for the owner and the admins to see', async () => {
+    const { alice, bob, root } = await setUp();
+    await alice.put(S('development', 'API_KEY'), { value: 'v', expectedVersion: 0 }).expect(200);
+    await bob.post(`${S('development', 'API_KEY')}/reveal`).expect(403);
+    await bob.get(`${E}/environments/development/export`).expect(403);
+    await alice.post(`${S('production', 'API_KEY')}/reveal`).expect(403);
+    await alice.get(`${E}/environments/production/export?format=dotenv`).expect(403);
+    const events = (await root.get('/api/secrets/audit')).body.events;
+    expect(events.map((e: any) => [e.actor, e.action, e.environment, e.name ?? null, e.outcome])).toEqual([
+      ['user:default/alice', 'export', 'production', null, 'denied'],
+      ['user:default/alice', 'reveal', 'production', 'API_KEY', 'denied'],
+      ['user:default/bob', 'export', 'development', null, 'denied'],
+      ['user:default/bob', 'reveal', 'development', 'API_KEY', 'denied'],
+      ['user:default/alice', 'write', 'development', 'API_KEY', 'allowed'],
+    ]);
+    expect(events[3].detail).toBe('You may not reveal secrets of component:default/payments-api in development');
+    expect((await root.get('/api/secrets/audit?outcome=denied')).body.events).toHaveLength(4);
+    // The owner sees who tried.
+    expect((await alice.get(`${E}/audit?outcome=denied`)).body.events.map((e: any) => e.actor)).toEqual([
+      'user:default/alice',
+      'user:default/alice',
+      'user:default/bob',
+      'user:default/bob',
+    ]);
+  });
+
+  it('takes the audited address from the connection, and X-Forwarded-For only from configured trusted proxies', async () => {
+    const untrusted = await setUp({ backend: { trustProxy: true } });
+    await untrusted.alice.put(S('development', 'API_KEY'), { value: 'v', expectedVersion: 0 }).set('X-Forwarded-For', '203.0.113.9').expect(200);
+    const [direct] = (await untrusted.alice.get(`${E}/audit`)).body.events;
+    expect(direct.source).toMatch(/^API \(user\) from (::ffff:)?127\.0\.0\.1$/);
+
+    const proxied = await setUp({ secrets: { trustedProxies: ['127.0.0.0/8', '10.0.0.0/8'] } });
+    await proxied.alice
+      .put(S('development', 'API_KEY'), { value: 'v', expectedVersion: 0 })
+      .set('X-Forwarded-For', '198.51.100.7, 203.0.113.9, 10.1.2.3')
+      .set('X-StackTalk-Client', 'portal-ui')
+      .expect(200);
+    const [viaProxy] = (await proxied.alice.get(`${E}/audit`)).body.events;
+    // The right-most address no trusted proxy vouches for; the left part is the client's own claim.
+    expect(viaProxy.source).toBe('portal UI (user) from 203.0.113.9 via 127.0.0.1');
   });
 
   it('gives counts and missing names, never values, to owners and to other backend plugins only', async () => {

@@ -12,7 +12,8 @@ import { ScopeAuthorizer } from './service/ScopeAuthorizer';
 import { SecretsService } from './service/SecretsService';
 import { Rewrapper } from './service/Rewrapper';
 import { createRouter } from './service/router';
-import { loadKeyRing, readMachineGrants, readSecretsEnvironments } from './service/config';
+import { loadKeyRing, readMachineGrants, readSecretsEnvironments, readTrustedProxies } from './service/config';
+import { ClientAddress } from './service/ClientAddress';
 import { secretScopeResourceRef, secretScopeRules } from './permissions/rules';
 
 /** Per-entity, per-environment secrets: /api/secrets. */
@@ -62,7 +63,8 @@ export const secretsPlugin = createBackendPlugin({
         });
 
         const service = new SecretsService(store, authorizer, environments, readMachineGrants(config));
-        httpRouter.use(await createRouter({ httpAuth, permissions, service, store, rewrapper, environments }));
+        const clientAddress = new ClientAddress(readTrustedProxies(config));
+        httpRouter.use(await createRouter({ httpAuth, permissions, service, store, rewrapper, environments, clientAddress }));
       },
     });
   },

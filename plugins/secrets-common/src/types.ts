@@ -62,10 +62,14 @@ export interface AuditEvent {
   environment?: string;
   name?: string;
   version?: number;
-  /** Where the request came from: `ui`, `api` (machine token) and the client address. */
+  /** Where the request came from: portal UI or API, user or machine token, and the client address. */
   source: string;
+  /** `denied`: the caller asked for it and was refused (reveals and exports); `detail` says why. */
+  outcome: AuditOutcome;
   detail?: string;
 }
+
+export type AuditOutcome = 'allowed' | 'denied';
 
 export interface KeyUsage {
   id: string;
@@ -75,6 +79,12 @@ export interface KeyUsage {
 }
 
 export type ExportFormat = 'dotenv' | 'kubernetes' | 'app-platform';
+
+export const EXPORT_FORMATS: ExportFormat[] = ['dotenv', 'kubernetes', 'app-platform'];
+
+export function isExportFormat(value: unknown): value is ExportFormat {
+  return EXPORT_FORMATS.includes(value as ExportFormat);
+}
 
 export const EXPORT_FORMAT_BY_DEPLOYMENT: Record<DeploymentMode, ExportFormat> = {
   droplet: 'dotenv',

@@ -1,5 +1,8 @@
 import { coreServices, createServiceFactory, type LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import type { JsonObject } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -48,7 +51,16 @@ export class CapturingLogger implements LoggerService {
  * The real secrets plugin with the portal's real policy: permission requests are answered by
  * {@link StackTalkPermissionPolicy} in-process (the permission backend's HTTP hop is left out).
  */
-export async function startSecretsBackend(options: { knex?: Knex; logger?: CapturingLogger } = {}) {
+export async function startSecretsBackend(
+  options: {
+    knex?: Knex;
+    logger?: CapturingLogger;
+    /** Config on top of the test's own; its `secrets` block is merged into the test's. */
+    config?: JsonObject;
+    /** Backstage's real auth and httpAuth services (external access tokens from `backend.auth`). */
+    realAuth?: boolean;
+  } = {},
+) {
   const userInfo = {
     async getUserInfo(credentials: any) {
       const ref = credentials.principal.userEntityRef;
@@ -83,13 +95,16 @@ export async function startSecretsBackend(options: { knex?: Knex; logger?: Captu
       createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => logger as any }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           secrets: {
             localKeyFile: join(keyDir, 'key.json'),
             machineAccess: [{ subject: 'ci-deployer', entities: ['component:default/payments-api'], environments: ['staging'] }],
+            ...(options.config?.secrets as JsonObject | undefined),
           },
         },
       }),
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.realAuth ? [authServiceFactory, httpAuthServiceFactory] : []),
     ],
   });
   return { server: backend.server, logger };

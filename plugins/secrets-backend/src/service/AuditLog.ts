@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
-import type { AuditAction, AuditEvent } from '@stacktalk/plugin-secrets-common';
+import type { AuditAction, AuditEvent, AuditOutcome } from '@stacktalk/plugin-secrets-common';
 
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'>;
+/** An event to record; `outcome` is `allowed` unless said otherwise. */
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at' | 'outcome'> & { outcome?: AuditOutcome };
 
 export interface AuditQuery {
   entityRef?: string;
   environment?: string;
   name?: string;
   action?: AuditAction;
+  outcome?: AuditOutcome;
   actor?: string;
   /** Only events with an id below this (paging, newest first). */
   before?: number;
@@ -23,6 +25,7 @@ function toEvent(row: any): AuditEvent {
     actor: row.actor,
     action: row.action,
     source: row.source,
+    outcome: row.outcome,
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
     ...(row.environment ? { environment: row.environment } : {}),
     ...(row.name ? { name: row.name } : {}),
@@ -45,6 +48,7 @@ export class AuditLog {
       name: event.name ?? null,
       version: event.version ?? null,
       source: event.source,
+      outcome: event.outcome ?? 'allowed',
       detail: event.detail ?? null,
     });
   }
@@ -56,6 +60,7 @@ export class AuditLog {
     if (q.environment) query.where('environment', q.environment);
     if (q.name) query.where('name', q.name);
     if (q.action) query.where('action', q.action);
+    if (q.outcome) query.where('outcome', q.outcome);
     if (q.actor) query.where('actor', q.actor);
     if (q.before) query.where('id', '<', q.before);
     return (await query).map(toEvent);

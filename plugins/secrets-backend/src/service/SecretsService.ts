@@ -3,6 +3,7 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   EXPORT_FORMAT_BY_DEPLOYMENT,
+  type AuditAction,
   type ExportFormat,
   type ScopeAccess,
   type SecretsEnvironment,
@@ -50,11 +51,23 @@ export class SecretsService {
     return env;
   }
 
-  private async scope(caller: Caller, entityRef: string, environment: string, action: keyof ScopeAccess) {
+  /**
+   * The entity and scope key once the caller may do `action` there; 403 otherwise. A refused
+   * reveal or export (`audited`) is recorded in the audit log with the reason before the 403.
+   */
+  private async scope(caller: Caller, entityRef: string, environment: string, action: keyof ScopeAccess, audited?: { action: AuditAction; name?: string }) {
     this.environment(environment);
     const entity = await this.authorizer.entity(entityRef, caller.credentials);
-    await this.authorizer.require(caller.credentials, entity, environment, action);
-    return { entity, key: { entityRef: stringifyEntityRef(entity), environment } };
+    const key = { entityRef: stringifyEntityRef(entity), environment };
+    try {
+      await this.authorizer.require(caller.credentials, entity, environment, action);
+    } catch (error) {
+      if (audited && error instanceof NotAllowedError) {
+        await this.store.audit.record({ ...key, ...audited, ...this.actor(caller), outcome: 'denied', detail: error.message });
+      }
+      throw error;
+    }
+    return { entity, key };
   }
 
   private actor(caller: Caller) {
@@ -97,8 +110,9 @@ export class SecretsService {
   }
 
   async reveal(caller: Caller, entityRef: string, environment: string, name: string, version?: number) {
-    const { key } = await this.scope(caller, entityRef, environment, 'reveal');
-    const secretKey = { ...key, name: validateSecretName(name) };
+    validateSecretName(name);
+    const { key } = await this.scope(caller, entityRef, environment, 'reveal', { action: 'reveal', name });
+    const secretKey = { ...key, name };
     const result = await this.store.reveal(secretKey, version);
     await this.store.audit.record({ ...secretKey, ...this.actor(caller), action: 'reveal', version: result.metadata.version });
     return result;
@@ -137,8 +151,8 @@ export class SecretsService {
   }
 
   /** Requires reveal on the environment (so on every secret in it); audited with the names exported. */
-  async exportForUser(caller: Caller, entityRef: string, environment: string, format?: string) {
-    const { entity, key } = await this.scope(caller, entityRef, environment, 'reveal');
+  async exportForUser(caller: Caller, entityRef: string, environment: string, format?: ExportFormat) {
+    const { entity, key } = await this.scope(caller, entityRef, environment, 'reveal', { action: 'export' });
     return this.export(entity, key.environment, format, this.actor(caller));
   }
 
@@ -148,26 +162,31 @@ export class SecretsService {
     source: string,
     entityRef: string,
     environment: string,
-    format?: string,
+    format?: ExportFormat,
   ) {
-    this.environment(environment);
+    const env = this.environment(environment);
+    // Static external-access tokens carry the subject as configured; JWKS ones `external:<sub>`.
     const subject = credentials.principal.subject;
-    const granted = this.machineGrants.some(
-      g =>
-        `external:${g.subject}` === subject &&
-        (g.entities.includes('*') || g.entities.includes(entityRef)) &&
-        (g.environments.includes('*') || g.environments.includes(environment)),
-    );
-    if (!granted) throw new NotAllowedError(`${subject} may not export secrets of ${entityRef} in ${environment} (see secrets.machineAccess)`);
+    const who = { actor: /^(external|plugin):/.test(subject) ? subject : `external:${subject}`, source };
+    const grants = this.machineGrants.filter(g => g.subject === subject && (g.entities.includes('*') || g.entities.includes(entityRef)));
+    // `*` covers every environment but production ones, which a grant must name.
+    const granted = grants.some(g => g.environments.includes(environment) || (!env.production && g.environments.includes('*')));
+    if (!granted) {
+      const why = grants.some(g => g.environments.includes('*'))
+        ? ': a production environment must be listed by name in secrets.machineAccess'
+        : ' (see secrets.machineAccess)';
+      const message = `${subject} may not export secrets of ${entityRef} in ${environment}${why}`;
+      await this.store.audit.record({ ...who, action: 'export', entityRef, environment, outcome: 'denied', detail: message });
+      throw new NotAllowedError(message);
+    }
     const entity = await this.authorizer.entity(entityRef, credentials as any);
-    return this.export(entity, environment, format, { actor: subject, source });
+    return this.export(entity, environment, format, who);
   }
 
-  private async export(entity: Entity, environment: string, format: string | undefined, who: { actor: string; source: string }): Promise<ExportDocument> {
+  private async export(entity: Entity, environment: string, format: ExportFormat | undefined, who: { actor: string; source: string }): Promise<ExportDocument> {
     const env = this.environment(environment);
-    const chosen = (format ?? EXPORT_FORMAT_BY_DEPLOYMENT[env.deployment]) as ExportFormat;
+    const chosen = format ?? EXPORT_FORMAT_BY_DEPLOYMENT[env.deployment];
     const exporter = EXPORTERS[chosen];
-    if (!exporter) throw new InputError(`Unknown export format "${format}"; use one of ${Object.keys(EXPORTERS).join(', ')}`);
     const entityRef = stringifyEntityRef(entity);
     const secrets = await this.store.revealEnvironment(entityRef, environment);
     await this.store.audit.record({

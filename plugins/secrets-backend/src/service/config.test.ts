@@ -1,8 +1,8 @@
 import { ConfigReader } from '@backstage/config';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENVIRONMENTS, loadKeyRing, readSecretsEnvironments } from './config';
+import { DEFAULT_ENVIRONMENTS, loadKeyRing, readMachineGrants, readSecretsEnvironments } from './config';
 
 function capture() {
   const warnings: string[] = [];
@@ -24,11 +24,36 @@ describe('secrets config', () => {
     const ring = loadKeyRing(config, first.logger);
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(file, '..')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(file, '..', '..')).mode & 0o777).toBe(0o700);
     expect(first.warnings.join('\n')).toMatch(/GENERATED a local secrets key[\s\S]*LOCAL key file/);
     const second = capture();
     expect(loadKeyRing(config, second.logger)).toEqual(ring);
     expect(second.warnings).toEqual([expect.stringContaining('Do not use this in production')]);
     expect(JSON.parse(readFileSync(file, 'utf8')).id).toBe(ring.activeKeyId);
+  });
+
+  it('refuses a key file that others may read, saying how to fix it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secrets-cfg-'));
+    const file = join(dir, 'key.json');
+    writeFileSync(file, JSON.stringify({ id: 'local-1', secret: key(3) }), { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const config = new ConfigReader({ secrets: { localKeyFile: file } });
+    expect(() => loadKeyRing(config, capture().logger)).toThrow(`${file} may be read by other users (mode 644); run: chmod 600 ${file}`);
+    chmodSync(file, 0o640);
+    expect(() => loadKeyRing(config, capture().logger)).toThrow(/mode 640/);
+    chmodSync(file, 0o600);
+    expect(loadKeyRing(config, capture().logger).activeKeyId).toBe('local-1');
+  });
+
+  it('grants machine tokens nothing unless entities and environments are listed', () => {
+    const grants = readMachineGrants(
+      new ConfigReader({ secrets: { machineAccess: [{ subject: 'bare' }, { subject: 'ci', entities: ['Component:default/API', '*'], environments: ['*', 'production'] }] } }),
+    );
+    expect(grants).toEqual([
+      { subject: 'bare', entities: [], environments: [] },
+      { subject: 'ci', entities: ['component:default/api', '*'], environments: ['*', 'production'] },
+    ]);
   });
 
   it('refuses to start without a configured key in production', () => {

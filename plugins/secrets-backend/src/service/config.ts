@@ -70,9 +70,14 @@ export function loadKeyRing(config: Config, logger: LoggerService): KeyRing {
   }
   const file = path.resolve(config.getOptionalString('secrets.localKeyFile') ?? 'data/secrets/local-key.json');
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ id: 'local-1', secret: randomBytes(32).toString('base64') }), { mode: 0o600 });
+    // Folders it creates are the owner's alone (0700); the key file 0600.
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, JSON.stringify({ id: 'local-1', secret: randomBytes(32).toString('base64') }), { mode: 0o600, flag: 'wx' });
     logger.warn(`GENERATED a local secrets key in ${file}. Fine for a demo; in production configure secrets.keys (anyone with this file can decrypt every secret).`);
+  }
+  const mode = fs.statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    throw new Error(`secrets.localKeyFile ${file} may be read by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
   }
   const { id, secret } = JSON.parse(fs.readFileSync(file, 'utf8'));
   logger.warn(`Secrets are encrypted with the LOCAL key file ${file}, not a configured key (secrets.keys). Do not use this in production.`);
@@ -90,7 +95,13 @@ export function readMachineGrants(config: Config): MachineGrant[] {
   return (config.getOptionalConfigArray('secrets.machineAccess') ?? []).map(c => ({
     subject: c.getString('subject'),
     // Entity refs are compared in their canonical lower-case form, as routes parse them.
-    entities: (c.getOptionalStringArray('entities') ?? ['*']).map(e => e.toLocaleLowerCase('en-US')),
-    environments: c.getOptionalStringArray('environments') ?? ['*'],
+    // Nothing unless listed; `*` covers every entity, and every environment except production ones.
+    entities: (c.getOptionalStringArray('entities') ?? []).map(e => e.toLocaleLowerCase('en-US')),
+    environments: c.getOptionalStringArray('environments') ?? [],
   }));
+}
+
+/** `secrets.trustedProxies`: proxies whose X-Forwarded-For the audit log believes (none by default). */
+export function readTrustedProxies(config: Config): string[] {
+  return config.getOptionalStringArray('secrets.trustedProxies') ?? [];
 }

@@ -1,4 +1,5 @@
-import type { ExportFormat, SecretsEnvironment } from '@stacktalk/plugin-secrets-common';
+import { InputError } from '@backstage/errors';
+import { EXPORT_FORMATS, isExportFormat, type ExportFormat, type SecretsEnvironment } from '@stacktalk/plugin-secrets-common';
 
 export interface ExportedSecret {
   name: string;
@@ -9,6 +10,14 @@ export interface ExportDocument {
   filename: string;
   contentType: string;
   body: string;
+}
+
+/** `?format=`: absent (the environment's default) or one known format name; anything else is a 400. */
+export function parseExportFormat(value: unknown): ExportFormat | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InputError(`Give format once; use one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!isExportFormat(value)) throw new InputError(`Unknown export format "${value.slice(0, 40)}"; use one of ${EXPORT_FORMATS.join(', ')}`);
+  return value;
 }
 
 /** A double-quoted scalar that is both valid JSON and valid YAML (YAML is a superset here). */

@@ -8,6 +8,8 @@ import type { SecretStore } from './SecretStore';
 import type { SecretsService } from './SecretsService';
 import type { Rewrapper } from './Rewrapper';
 import { AUDIT_ACTIONS, type AuditQuery } from './AuditLog';
+import type { ClientAddress } from './ClientAddress';
+import { parseExportFormat } from './exporters';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -16,6 +18,7 @@ export interface RouterOptions {
   store: SecretStore;
   rewrapper: Rewrapper;
   environments: SecretsEnvironment[];
+  clientAddress: ClientAddress;
 }
 
 const ENTITY = '/entities/:kind/:namespace/:name';
@@ -26,10 +29,6 @@ function entityRefOf(req: express.Request) {
   return `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
 }
 
-function sourceOf(req: express.Request, kind: 'user' | 'machine token') {
-  const client = req.get('x-stacktalk-client') === 'portal-ui' ? 'portal UI' : 'API';
-  return `${client} (${kind}) from ${req.ip ?? 'unknown address'}`;
-}
 
 function auditQuery(q: Record<string, unknown>): AuditQuery {
   const str = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 300) : undefined);
@@ -41,6 +40,7 @@ function auditQuery(q: Record<string, unknown>): AuditQuery {
     actor: str(q.actor),
     entityRef: str(q.entityRef),
     action: action && AUDIT_ACTIONS.includes(action as AuditAction) ? (action as AuditAction) : undefined,
+    outcome: q.outcome === 'allowed' || q.outcome === 'denied' ? q.outcome : undefined,
     before: Number.isInteger(before) && before > 0 ? before : undefined,
     limit: Math.max(1, Math.min(Number(q.limit) || 100, 500)),
   };
@@ -48,8 +48,13 @@ function auditQuery(q: Record<string, unknown>): AuditQuery {
 
 /** HTTP → SecretsService. Every route authenticates; every action is authorized in the service. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, service, store, rewrapper, environments } = options;
+  const { httpAuth, permissions, service, store, rewrapper, environments, clientAddress } = options;
   const router = Router();
+  // The label (portal UI or API) is the client's word; the address is the connection's (see ClientAddress).
+  const sourceOf = (req: express.Request, kind: 'user' | 'machine token') => {
+    const client = req.get('x-stacktalk-client') === 'portal-ui' ? 'portal UI' : 'API';
+    return `${client} (${kind}) from ${clientAddress.of(req)}`;
+  };
   // Values are at most 64 KiB of UTF-8; JSON escaping can make that up to 6× longer.
   router.use(express.json({ limit: '512kb' }));
 
@@ -134,7 +139,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // The one route machine tokens (external access) may call.
   router.get(`${ENTITY}/environments/:environment/export`, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const format = typeof req.query.format === 'string' ? req.query.format : undefined;
+    const format = parseExportFormat(req.query.format);
     const { environment } = req.params;
     const doc = credentials.principal.type === 'user'
       ? await service.exportForUser({ credentials: credentials as any, source: sourceOf(req, 'user') }, entityRefOf(req), environment, format)

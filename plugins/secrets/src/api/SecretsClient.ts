@@ -11,6 +11,8 @@ export interface SecretWrite {
 
 export interface AuditFilter {
   action?: string;
+  /** `allowed` or `denied` (refused reveals and exports). */
+  outcome?: string;
   environment?: string;
   entityRef?: string;
   actor?: string;

@@ -11,7 +11,7 @@ const ACTIONS = ['reveal', 'export', 'write', 'rollback', 'delete', 'restore', '
 const columns: TableColumn<AuditEvent>[] = [
   { title: 'When', field: 'at', render: e => new Date(e.at).toLocaleString() },
   { title: 'Who', field: 'actor' },
-  { title: 'Action', field: 'action' },
+  { title: 'Action', field: 'action', render: e => (e.outcome === 'denied' ? `${e.action} (denied)` : e.action) },
   { title: 'Environment', field: 'environment' },
   { title: 'Secret', field: 'name', render: e => (e.name ? `${e.name}${e.version ? ` v${e.version}` : ''}` : '') },
   { title: 'Details', field: 'detail' },
@@ -28,10 +28,11 @@ export function AuditTable(props: { entityRef?: string; environments: string[]; 
   const [environment, setEnvironment] = useState('');
   const [entityRef, setEntityRef] = useState('');
   const [actor, setActor] = useState('');
+  const [outcome, setOutcome] = useState('');
   const { value, loading, error } = useAsync(() => {
-    const filter: AuditFilter = { action, environment };
+    const filter: AuditFilter = { action, environment, outcome };
     return props.entityRef ? api.audit(props.entityRef, filter) : api.portalAudit({ ...filter, entityRef, actor });
-  }, [props.entityRef, action, environment, entityRef, actor, props.refreshKey]);
+  }, [props.entityRef, action, environment, outcome, entityRef, actor, props.refreshKey]);
   const cols = props.entityRef ? columns : [columns[0], { title: 'Entity', field: 'entityRef' } as TableColumn<AuditEvent>, ...columns.slice(1)];
   return (
     <Box>
@@ -45,6 +46,11 @@ export function AuditTable(props: { entityRef?: string; environments: string[]; 
         <TextField id="audit-action" select label="Action" value={action} onChange={e => setAction(e.target.value)} style={{ minWidth: 160 }}>
           <MenuItem value="">All actions</MenuItem>
           {ACTIONS.map(a => <MenuItem key={a} value={a}>{a}</MenuItem>)}
+        </TextField>
+        <TextField id="audit-outcome" select label="Outcome" value={outcome} onChange={e => setOutcome(e.target.value)} style={{ minWidth: 160 }}>
+          <MenuItem value="">Allowed and denied</MenuItem>
+          <MenuItem value="allowed">allowed</MenuItem>
+          <MenuItem value="denied">denied</MenuItem>
         </TextField>
         <TextField id="audit-environment" select label="Environment" value={environment} onChange={e => setEnvironment(e.target.value)} style={{ minWidth: 160 }}>
           <MenuItem value="">All environments</MenuItem>
