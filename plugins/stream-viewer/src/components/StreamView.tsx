@@ -4,7 +4,6 @@ import {
   Button,
   Chip,
   FormHelperText,
-  Grid,
   LinearProgress,
   MenuItem,
   Paper,
@@ -21,7 +20,8 @@ import { coveredOnlyFrom } from '@stacktalk/plugin-stream-viewer-common';
 import type { Snapshot, StreamDescriptor } from '../api/types';
 import { InfoPanel } from './InfoPanel';
 import { LatestTable } from './LatestTable';
-import { TimeChart, formatTime } from './TimeChart';
+import { StreamCharts } from './StreamCharts';
+import { formatTime } from './TimeChart';
 import { useLiveStream } from './useLiveStream';
 
 const WINDOWS = [
@@ -108,16 +108,6 @@ function ConnectionChip({
 }
 
 /** The live view of one stream: toolbar, charts, latest messages, partitions / groups. */
-/** What the rate chart says while it has no rates. */
-function rateEmptyText(snapshot: Snapshot | undefined, at: number) {
-  if (snapshot && snapshot.connection.state !== 'live')
-    return 'No rates until the server answers: nothing read yet';
-  // Rates count whole seconds from when the reader has every message.
-  if (snapshot && snapshot.coverage.from > at - 2000)
-    return 'Counting: rates start with the first whole second read';
-  return 'No messages in this window';
-}
-
 export function StreamView({
   api,
   stream,
@@ -158,34 +148,7 @@ export function StreamView({
       setStart(kafka ? `offset:${value.trim()}` : `id:${value.trim()}`);
   };
 
-  const at = snapshot?.at ?? Date.now();
-  const from = at - windowMs;
   const coveredFrom = snapshot && coveredOnlyFrom(snapshot, windowMs);
-  const fieldLines = useMemo(
-    () =>
-      Object.fromEntries(
-        stream.fields.map(f => [
-          f,
-          [{ name: f, points: snapshot?.series[f] ?? [] }],
-        ]),
-      ),
-    [snapshot, stream.fields],
-  );
-  const rateLines = useMemo(
-    () => [{ name: 'msgs/s', points: snapshot?.rate ?? [] }],
-    [snapshot],
-  );
-  const partitionLines = useMemo(
-    () =>
-      Object.entries(snapshot?.ratePerPartition ?? {}).map(([p, points]) => ({
-        name: `partition ${p}`,
-        points,
-      })),
-    [snapshot],
-  );
-  const lastRate = snapshot?.rate.length
-    ? snapshot.rate[snapshot.rate.length - 1][1]
-    : undefined;
   const badInput =
     error && /^(Malformed filter|start[ =]|window )/.test(error.message)
       ? error.message
@@ -377,56 +340,13 @@ export function StreamView({
         <LinearProgress aria-label="Connecting to the stream" />
       )}
 
-      <Grid container spacing={2}>
-        {stream.fields.map(f => (
-          <Grid item xs={12} md={6} lg={4} key={f}>
-            <TimeChart
-              title={f}
-              note={
-                snapshot?.series[f]?.length
-                  ? `last ${
-                      snapshot.series[f][snapshot.series[f].length - 1][1]
-                    }`
-                  : undefined
-              }
-              lines={fieldLines[f]}
-              from={from}
-              to={at}
-              at={at}
-              emptyText={`No numeric values at ${f} in this window`}
-            />
-          </Grid>
-        ))}
-        <Grid item xs={12} md={6} lg={4}>
-          <TimeChart
-            title="Messages per second"
-            note={lastRate !== undefined ? `${lastRate} msgs/s` : undefined}
-            lines={rateLines}
-            from={from}
-            to={at}
-            at={at}
-            emptyText={rateEmptyText(snapshot, at)}
-          />
-        </Grid>
-        {kafka && partitionLines.length > 0 && (
-          <Grid item xs={12} md={6} lg={4}>
-            <TimeChart
-              title="Messages per second by partition"
-              lines={partitionLines}
-              from={from}
-              to={at}
-              at={at}
-              emptyText="No messages in this window"
-            />
-          </Grid>
-        )}
-      </Grid>
-      {stream.fields.length === 0 && (
-        <Typography variant="caption" color="textSecondary">
-          No numeric fields to chart: add stacktalk.io/stream-fields (e.g.
-          "$.latency_ms,$.status") to {stream.entityRef}.
-        </Typography>
-      )}
+      <StreamCharts
+        snapshot={snapshot}
+        fields={stream.fields}
+        kafka={kafka}
+        windowMs={windowMs}
+        entityRef={stream.entityRef}
+      />
 
       <Paper className={classes.section} variant="outlined">
         <Typography component="h3" variant="subtitle1" gutterBottom>

@@ -1,7 +1,9 @@
 import { memo, useMemo } from 'react';
 import { Paper, Typography, makeStyles } from '@material-ui/core';
 import {
+  Area,
   CartesianGrid,
+  ComposedChart,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -10,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { Point } from '../api/types';
+import { buckets } from './chartChoice';
 
 const PALETTE = [
   '#1f8f7f',
@@ -91,6 +94,12 @@ const compact = new Intl.NumberFormat('en', {
 const formatValue = (v: number) =>
   Math.abs(v) >= 10_000 ? compact.format(v) : String(Math.round(v * 100) / 100);
 
+/** A bucket's width in words: "2.5 s", "30 s". */
+const formatSpan = (ms: number) =>
+  ms < 60_000
+    ? `${Math.round(ms / 100) / 10} s`
+    : `${Math.round(ms / 6000) / 10} min`;
+
 export interface TimeChartProps {
   title: string;
   /** Shown right of the title: the latest value, a unit... */
@@ -102,6 +111,13 @@ export interface TimeChartProps {
   at: number;
   emptyText: string;
   height?: number;
+  /** The value axis starts at zero (quantities that cannot be negative, rates). */
+  fromZero?: boolean;
+  /**
+   * More points than the card has pixels across (one line only): drawn as the range of each of
+   * 120 time buckets, shaded, with the median as the line.
+   */
+  dense?: boolean;
 }
 
 /**
@@ -117,6 +133,8 @@ export const TimeChart = memo(function TimeChartCard({
   at,
   emptyText,
   height = 180,
+  fromZero = false,
+  dense = false,
 }: TimeChartProps) {
   const classes = useStyles();
   const total = lines.reduce((n, l) => n + l.points.length, 0);
@@ -126,6 +144,101 @@ export const TimeChart = memo(function TimeChartCard({
     0,
   );
   const ticks = useMemo(() => timeTicks(from, to), [from, to]);
+  const banded = useMemo(
+    () =>
+      dense && lines.length === 1
+        ? buckets(lines[0].points, from, to)
+        : undefined,
+    [dense, lines, from, to],
+  );
+  const xAxis = (
+    <XAxis
+      dataKey={banded ? 't' : 0}
+      type="number"
+      domain={[from, to]}
+      allowDataOverflow
+      tickFormatter={formatTime}
+      tick={{ fontSize: 11 }}
+      ticks={ticks}
+      interval={0}
+    />
+  );
+  const yAxis = (
+    <YAxis
+      width={56}
+      tick={{ fontSize: 11 }}
+      interval={0}
+      tickFormatter={formatValue}
+      domain={fromZero ? [0, 'auto'] : ['auto', 'auto']}
+    />
+  );
+  const tooltip = (
+    <Tooltip
+      labelFormatter={t => formatTime(Number(t))}
+      formatter={(v: any) =>
+        Array.isArray(v)
+          ? `${formatValue(Number(v[0]))} – ${formatValue(Number(v[1]))}`
+          : formatValue(Number(v))
+      }
+      isAnimationActive={false}
+    />
+  );
+  const chart = banded ? (
+    <ResponsiveContainer width="100%" height={height}>
+      <ComposedChart
+        data={banded}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+        {xAxis}
+        {yAxis}
+        {tooltip}
+        <Area
+          name="range"
+          dataKey="range"
+          type="linear"
+          stroke="none"
+          fill={PALETTE[0]}
+          fillOpacity={0.18}
+          isAnimationActive={false}
+        />
+        <Line
+          name="median"
+          dataKey="median"
+          type="linear"
+          dot={false}
+          strokeWidth={1.5}
+          stroke={PALETTE[0]}
+          isAnimationActive={false}
+        />
+      </ComposedChart>
+    </ResponsiveContainer>
+  ) : (
+    <ResponsiveContainer width="100%" height={height}>
+      <LineChart margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+        {/* Points are drawn as they arrive, [t, v] pairs (keys 0 and 1): no object per point
+                per update, which at ten updates a second kept the page's young generation
+                full and its scavenges long. */}
+        {xAxis}
+        {yAxis}
+        {tooltip}
+        {lines.map((l, i) => (
+          <Line
+            key={l.name}
+            name={l.name}
+            data={l.points}
+            dataKey={1}
+            type="linear"
+            dot={false}
+            strokeWidth={1.5}
+            stroke={PALETTE[i % PALETTE.length]}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
   return (
     <Paper
       className={classes.card}
@@ -134,6 +247,7 @@ export const TimeChart = memo(function TimeChartCard({
       data-points={total}
       data-newest={newest}
       data-last-at={at}
+      data-chart={banded ? 'range' : 'line'}
     >
       <div className={classes.head}>
         <Typography component="h3" className={classes.title}>
@@ -150,49 +264,13 @@ export const TimeChart = memo(function TimeChartCard({
           <Typography variant="body2">{emptyText}</Typography>
         </div>
       ) : (
-        <ResponsiveContainer width="100%" height={height}>
-          <LineChart margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-            {/* Points are drawn as they arrive, [t, v] pairs (keys 0 and 1): no object per point
-                per update, which at ten updates a second kept the page's young generation
-                full and its scavenges long. */}
-            <XAxis
-              dataKey={0}
-              type="number"
-              domain={[from, to]}
-              allowDataOverflow
-              tickFormatter={formatTime}
-              tick={{ fontSize: 11 }}
-              ticks={ticks}
-              interval={0}
-            />
-            <YAxis
-              width={56}
-              tick={{ fontSize: 11 }}
-              interval={0}
-              tickFormatter={formatValue}
-              domain={['auto', 'auto']}
-            />
-            <Tooltip
-              labelFormatter={t => formatTime(Number(t))}
-              formatter={(v: any) => formatValue(Number(v))}
-              isAnimationActive={false}
-            />
-            {lines.map((l, i) => (
-              <Line
-                key={l.name}
-                name={l.name}
-                data={l.points}
-                dataKey={1}
-                type="linear"
-                dot={false}
-                strokeWidth={1.5}
-                stroke={PALETTE[i % PALETTE.length]}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        chart
+      )}
+      {banded && total > 0 && (
+        <div className={classes.legend}>
+          Shaded: lowest to highest per {formatSpan((to - from) / 120)} · line:
+          median
+        </div>
       )}
       {total > 0 && lines.length > 1 && (
         // Our own legend, outside the SVG: recharts' Legend measures itself in the DOM after
