@@ -36,6 +36,8 @@ backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Each TechDocs page indexed once; on SQLite every word of a query required (no fuzzy noise).
+backend.add(import('@stacktalk/plugin-search-backend-module-stacktalk'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
