@@ -7,7 +7,9 @@ import { streamsPermissions } from '@stacktalk/plugin-stream-viewer-common';
 import { KafkaTopicSource } from './service/KafkaTopicSource';
 import { RedisStreamSource } from './service/RedisStreamSource';
 import { StreamHub } from './service/StreamHub';
-import { readStreamConfig } from './service/StreamCatalog';
+import { readStreamConfig, readStreamPolicy } from './service/StreamCatalog';
+import { StreamClaims } from './service/StreamClaims';
+import { SubscriptionLimits } from './service/SubscriptionLimits';
 import { createRouter } from './service/router';
 
 /** Live charts of Kafka topics and Redis Streams: /api/stream-viewer. */
@@ -18,6 +20,7 @@ export const streamViewerPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
@@ -28,6 +31,7 @@ export const streamViewerPlugin = createBackendPlugin({
       async init({
         config,
         logger,
+        auth,
         httpAuth,
         httpRouter,
         lifecycle,
@@ -65,8 +69,23 @@ export const streamViewerPlugin = createBackendPlugin({
           },
         });
         lifecycle.addShutdownHook(() => hub.close());
+        const { trustedLocations, limits } = readStreamPolicy(config);
+        const claims = new StreamClaims({
+          catalog,
+          auth,
+          servers,
+          trustedLocations,
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, hub, servers }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            hub,
+            servers,
+            claims,
+            limits: new SubscriptionLimits(limits),
+          }),
         );
       },
     });

@@ -19,6 +19,11 @@ export interface StreamDescriptor {
   consumerGroups?: string[];
   /** Whether the server is in streamViewer config. */
   configured: boolean;
+  /**
+   * Why the viewer will not show this stream (the routes answer 4xx saying the same): a field
+   * annotation that does not parse, or another catalog entity's claim on the same topic / stream.
+   */
+  problem?: string;
 }
 
 export type ConnectionStateName =
@@ -72,6 +77,11 @@ export interface Snapshot {
    */
   coverage: { from: number; exact: boolean };
   backfill?: BackfillProgress;
+  /**
+   * A filter opened on a full buffer tests the messages already kept in bounded slices: how
+   * many it has tested and of how many. Until then its figures cover only the tested part.
+   */
+  filtering?: { tested: number; of: number };
   /** What the reader reported besides messages, the last 10 (a Kafka batch it could not decode and skipped, with its partition and offsets). */
   notices?: string[];
 }

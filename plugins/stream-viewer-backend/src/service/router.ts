@@ -9,6 +9,7 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import {
+  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -27,11 +28,15 @@ import express from 'express';
 import Router from 'express-promise-router';
 import {
   describeStream,
-  type KafkaCluster,
-  type RedisInstance,
   type StreamDescriptor,
+  type StreamServers,
 } from './StreamCatalog';
+import type { StreamClaims } from './StreamClaims';
 import type { StreamHub } from './StreamHub';
+import {
+  TooManySubscriptionsError,
+  type SubscriptionLimits,
+} from './SubscriptionLimits';
 import { kafkaTopicInfo, redisStreamInfo } from './StreamInfo';
 import { parseStartPosition } from './types';
 
@@ -40,7 +45,9 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   hub: StreamHub;
-  servers: { kafka: KafkaCluster[]; redis: RedisInstance[] };
+  servers: StreamServers;
+  claims: StreamClaims;
+  limits: SubscriptionLimits;
 }
 
 const WINDOWS = [60_000, 300_000, 900_000, 3_600_000];
@@ -58,7 +65,8 @@ const streamKey = (stream: StreamDescriptor) =>
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, hub, servers } = options;
+  const { httpAuth, permissions, catalog, hub, servers, claims, limits } =
+    options;
   const router = Router();
 
   async function mayReadMetrics(credentials: BackstageCredentials) {
@@ -106,12 +114,25 @@ export async function createRouter(
     return found;
   }
 
+  /**
+   * The stream `e` describes, with `problem` set when it may not be shown: a field annotation
+   * that does not parse, or another entity's claim on the same topic / stream.
+   */
+  async function describeChecked(
+    e: Entity,
+  ): Promise<StreamDescriptor | undefined> {
+    const stream = describeStream(e, servers);
+    if (!stream || stream.problem || !stream.configured) return stream;
+    const problem = await claims.problem(stream, e);
+    return problem ? { ...stream, problem } : stream;
+  }
+
   /** The entity's own stream (a Resource), or those of the resources it depends on. */
   async function streamsOf(
     e: Entity,
     credentials: BackstageCredentials,
   ): Promise<StreamDescriptor[]> {
-    const own = describeStream(e, servers);
+    const own = await describeChecked(e);
     if (own) return [own];
     const deps = (e.relations ?? [])
       .filter(
@@ -121,11 +142,21 @@ export async function createRouter(
     const found = await Promise.all(
       deps.map(ref => catalog.getEntityByRef(ref, { credentials })),
     );
-    return found.flatMap(d =>
-      d
-        ? [describeStream(d, servers)].filter((s): s is StreamDescriptor => !!s)
-        : [],
+    const described = await Promise.all(
+      found.map(d => (d ? describeChecked(d) : undefined)),
     );
+    return described.filter((s): s is StreamDescriptor => !!s);
+  }
+
+  /** Who the portal lets see a stream's contents, for refusals: the Resource's owner. */
+  function ownersOf(e: Entity): string {
+    const owners = (e.relations ?? [])
+      .filter(r => r.type === 'ownedBy')
+      .map(r => r.targetRef);
+    const owner = owners.length
+      ? owners.join(', ')
+      : String((e.spec as { owner?: string } | undefined)?.owner ?? 'nobody');
+    return `the owners of ${stringifyEntityRef(e)} (${owner})`;
   }
 
   router.get('/streams', async (req, res) => {
@@ -147,8 +178,11 @@ export async function createRouter(
     });
   });
 
-  /** The configured stream a Resource describes; 404 naming what is missing otherwise. */
-  function configuredStream(e: Entity): StreamDescriptor {
+  /**
+   * The configured stream a Resource describes; 404 naming what is missing otherwise, 400 for an
+   * annotation that does not parse, 409 when another entity claims the stream (`StreamClaims`).
+   */
+  async function configuredStream(e: Entity): Promise<StreamDescriptor> {
     const stream = describeStream(e, servers);
     if (!stream)
       throw new NotFoundError(
@@ -165,6 +199,9 @@ export async function createRouter(
         } in app-config.yaml`,
       );
     }
+    if (stream.problem) throw new InputError(stream.problem);
+    const conflict = await claims.problem(stream, e);
+    if (conflict) throw new ConflictError(conflict);
     return stream;
   }
 
@@ -172,7 +209,7 @@ export async function createRouter(
   router.get('/streams/info', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await mayReadMetrics(credentials);
-    const stream = configuredStream(
+    const stream = await configuredStream(
       await entity(String(req.query.entityRef ?? ''), credentials),
     );
     try {
@@ -213,13 +250,18 @@ export async function createRouter(
     const e = await entity(String(req.query.entityRef ?? ''), credentials);
     const windowMs = 300_000;
     const streams = (await streamsOf(e, credentials)).filter(
-      st => st.configured,
+      st => st.configured && !st.problem,
+    );
+    // Field figures are read from message contents: only for those who may see them.
+    const payloads = await mayReadPayloads(
+      streams.map(st => st.entityRef),
+      credentials,
     );
     const summaries = await Promise.all(
-      streams.map(async stream => {
+      streams.map(async (stream, i) => {
         const snapshot = await hub.sample(
           streamKey(stream),
-          { windowMs, fields: stream.fields },
+          { windowMs, fields: payloads[i] ? stream.fields : [] },
           15_000,
         );
         const counts = snapshot?.rate.map(([, n]) => n) ?? [];
@@ -272,9 +314,8 @@ export async function createRouter(
   router.get('/streams/live', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await mayReadMetrics(credentials);
-    const stream = configuredStream(
-      await entity(String(req.query.entityRef ?? ''), credentials),
-    );
+    const e = await entity(String(req.query.entityRef ?? ''), credentials);
+    const stream = await configuredStream(e);
     const windowMs = Number(req.query.window ?? 300_000);
     if (!WINDOWS.includes(windowMs))
       throw new InputError(
@@ -300,6 +341,28 @@ export async function createRouter(
       throw new InputError((error as Error).message);
     }
     const [payloads] = await mayReadPayloads([stream.entityRef], credentials);
+    // A filter is evaluated on message contents: its matches would reveal them, one probe at a time.
+    if (filter && !payloads)
+      throw new NotAllowedError(
+        `Filtering reads message contents, which need streams.payload.read on ${
+          stream.entityRef
+        }: the portal gives it to ${ownersOf(
+          e,
+        )}. Without it the tab shows rates, sizes and partitions.`,
+      );
+    let release: () => void;
+    try {
+      release = limits.acquire(credentials.principal.userEntityRef);
+    } catch (error) {
+      if (!(error instanceof TooManySubscriptionsError)) throw error;
+      // No Backstage error class answers 429: the same body shape, so clients read the reason.
+      res.status(429).json({
+        error: { name: error.name, message: error.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 429 },
+      });
+      return;
+    }
     // no-transform: the compression middleware would otherwise hold small snapshots back.
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
@@ -313,20 +376,34 @@ export async function createRouter(
         payload: payloads,
       })}\n\n`,
     );
-    const unsubscribe = hub.subscribe(
-      streamKey(stream),
-      { windowMs, fields: stream.fields, filter, payloads, start },
-      (_snapshot, encoded) => {
-        // A browser that has not read the last one gets nothing queued: it gets the next snapshot.
-        if (res.writableNeedDrain) return false;
-        return res.write(`event: snapshot\ndata: ${encoded()}\n\n`);
-      },
-    );
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = hub.subscribe(
+        streamKey(stream),
+        {
+          windowMs,
+          // Field charts are values read from message contents.
+          fields: payloads ? stream.fields : [],
+          filter,
+          payloads,
+          start,
+        },
+        (_snapshot, encoded) => {
+          // A browser that has not read the last one gets nothing queued: it gets the next snapshot.
+          if (res.writableNeedDrain) return false;
+          return res.write(`event: snapshot\ndata: ${encoded()}\n\n`);
+        },
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
     // Proxies close idle connections; a comment line every 15 s keeps a quiet stream open.
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      release();
     });
   });
 
