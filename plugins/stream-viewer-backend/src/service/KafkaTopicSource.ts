@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { startTail, type TailEvent } from './kafkaTail';
+import { Kafka, logLevel } from 'kafkajs';
+import { startHistory, startTail, type TailEvent } from './kafkaTail';
 import { codecPaths, registerKafkaCodecs } from './kafkaDecoding';
-import {
-  packMessages,
-  type MessageBatch,
-  type SourceHandlers,
-  type StartPosition,
-  type StreamMessage,
-  type StreamSource,
+import type {
+  MessageBatch,
+  SourceHandlers,
+  StartPosition,
+  StreamSource,
 } from './types';
 
 export interface KafkaTopicSourceOptions {
@@ -26,24 +24,23 @@ export interface KafkaTopicSourceOptions {
   };
 }
 
-// History is read on this thread: kafkajs here gets the codecs too.
+// kafkajs on this thread (the admin client, producers of the tests and benchmark) gets the
+// codecs too.
 registerKafkaCodecs(require, codecPaths());
 
-const EMPTY = Buffer.alloc(0);
 /** kafkajs's error log lines about a broker it could not reach (it retries them). */
 const CONNECTION_ERROR = /Connection (error|timeout)|Failed to connect/;
 const SEED_RETRY =
   /^Failed to connect to seed broker, trying another broker from the list: /;
 
-function toMessage(partition: number, m: KafkaMessage): StreamMessage {
-  return {
-    partition,
-    offset: Number(m.offset),
-    time: Number(m.timestamp) || Date.now(),
-    key: m.key ? m.key.toString('utf8') : undefined,
-    bytes: m.value ?? EMPTY,
-  };
-}
+/** What viewers are told of a batch that could not be decoded. */
+const undecodableNotice = (e: {
+  partition: number;
+  from: string;
+  to: string;
+  reason: string;
+}) =>
+  `partition ${e.partition}, offsets ${e.from}–${e.to}: a batch that could not be decoded was skipped (${e.reason})`;
 
 /**
  * Tails a Kafka topic from its end with kafkajs, on a worker thread (`kafkaTail`). The consumer
@@ -54,6 +51,8 @@ export class KafkaTopicSource implements StreamSource {
   private tail?: ReturnType<typeof startTail>;
   private watchdog?: NodeJS.Timeout;
   private relaunch?: NodeJS.Timeout;
+  /** The live reader's handlers: history reports skipped batches there too. */
+  private handlers?: SourceHandlers;
   readonly timestampField?: string;
 
   constructor(private readonly options: KafkaTopicSourceOptions) {
@@ -85,6 +84,7 @@ export class KafkaTopicSource implements StreamSource {
   }
 
   async start(handlers: SourceHandlers) {
+    this.handlers = handlers;
     let lastFetch = 0;
     let live = false;
     /** Since when the reader has been in trouble (unset while live). */
@@ -124,9 +124,7 @@ export class KafkaTopicSource implements StreamSource {
           setLive();
           break;
         case 'undecodable':
-          handlers.onNotice?.(
-            `partition ${event.partition}, offsets ${event.from}–${event.to}: a batch that could not be decoded was skipped (${event.reason})`,
-          );
+          handlers.onNotice?.(undecodableNotice(event));
           break;
         case 'log':
           // kafkajs's error log is the only place a broker it cannot reach shows (down at
@@ -197,7 +195,6 @@ export class KafkaTopicSource implements StreamSource {
     const topic = this.options.topic;
     const kafka = new Kafka({ ...this.config(3), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
-    let consumer: Consumer | undefined;
     let note: string | undefined;
     try {
       await admin.connect();
@@ -269,72 +266,50 @@ export class KafkaTopicSource implements StreamSource {
           p => lows.get(p)! > 0 && starts.get(p) === lows.get(p),
         ),
       );
-      let completeFrom: number | undefined;
-      let read = 0;
-      consumer = kafka.consumer({
-        groupId: `stacktalk-stream-viewer-history-${randomUUID()}`,
-        maxWaitTimeInMs: 500,
-        retry: { retries: 3 },
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: false });
-      const done = new Promise<void>((resolve, reject) => {
-        const timeout = setTimeout(
-          () => reject(new Error('reading history timed out after 120 s')),
-          120_000,
-        );
-        timeout.unref?.();
-        consumer!.on(consumer!.events.CRASH, e => reject(e.payload.error));
-        consumer!
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              const p = batch.partition;
-              if (!pending.has(p)) return;
-              const end = ends.get(p)!;
-              const out: StreamMessage[] = [];
-              if (truncated.delete(p) && batch.messages.length)
-                completeFrom = Math.max(
-                  completeFrom ?? 0,
-                  Number(batch.messages[0].timestamp),
-                );
-              for (const m of batch.messages) {
-                const offset = Number(m.offset);
-                if (
-                  offset >= end ||
-                  Number(m.timestamp) >= until ||
-                  read >= limit
-                ) {
-                  pending.delete(p);
-                  break;
-                }
-                if (offset === end - 1) pending.delete(p);
-                if (Number(m.timestamp) < notBefore) continue;
-                out.push(toMessage(p, m));
-                read++;
-              }
-              if (out.length) onMessages(packMessages(out));
-              if (pending.size === 0 || read >= limit) {
+      // Read on the Kafka thread, where kafkajs has every codec and reads past a batch it
+      // cannot decode (reported, as for the live tail).
+      const skipped: string[] = [];
+      let history: ReturnType<typeof startHistory> | undefined;
+      const completeFrom = await new Promise<number | undefined>(
+        (resolve, reject) => {
+          const timeout = setTimeout(() => {
+            history?.stop();
+            reject(new Error('reading history timed out after 120 s'));
+          }, 120_000);
+          timeout.unref?.();
+          history = startHistory(
+            {
+              config: this.config(3),
+              groupId: `stacktalk-stream-viewer-history-${randomUUID()}`,
+              topic,
+              starts: [...starts],
+              ends: [...ends],
+              truncated: [...truncated],
+              until,
+              notBefore,
+              limit,
+            },
+            event => {
+              if (event.type === 'history-batch') onMessages(event.batch);
+              else if (event.type === 'undecodable') {
+                const text = undecodableNotice(event);
+                if (this.handlers?.onNotice) this.handlers.onNotice(text);
+                else skipped.push(text);
+              } else {
                 clearTimeout(timeout);
-                resolve();
+                if (event.type === 'failed') reject(new Error(event.message));
+                else resolve(event.completeFrom);
               }
             },
-          })
-          .then(() => {
-            for (const [partition, offset] of starts)
-              if (pending.has(partition))
-                consumer!.seek({ topic, partition, offset: String(offset) });
-            const idle = offsets
-              .map(o => o.partition)
-              .filter(p => !pending.has(p));
-            if (idle.length) consumer!.pause([{ topic, partitions: idle }]);
-          }, reject);
-      });
-      await done;
-      return { note, completeFrom };
+          );
+        },
+      );
+      return {
+        note: [note, ...skipped].filter(Boolean).join('; ') || undefined,
+        completeFrom,
+      };
     } finally {
       await admin.disconnect().catch(() => {});
-      await consumer?.disconnect().catch(() => {});
     }
   }
 

@@ -8,6 +8,11 @@ import {
   registerKafkaCodecs,
   type UndecodableMarker,
 } from './kafkaDecoding';
+import {
+  readHistory,
+  type HistoryEvent,
+  type HistoryJob,
+} from './kafkaHistory';
 
 /**
  * The live tail of a Kafka topic runs kafkajs on a worker thread of its own: kafkajs's decoding
@@ -107,6 +112,7 @@ function tailThread(
   fastPath: typeof kafkajsFastPath,
   readPast: typeof readPastUndecodable,
   codecs: typeof registerKafkaCodecs,
+  history: typeof readHistory,
 ) {
   const { parentPort, workerData } = load('node:worker_threads');
   const { maxInFlight, flushAt, paths } = workerData;
@@ -123,6 +129,8 @@ function tailThread(
   codecs(load, paths);
   const { Kafka, logLevel } = load(kafkajs) as typeof import('kafkajs');
   const tails = new Map<number, ThreadTail>();
+  /** Reads of history under way, by id. */
+  const histories = new Map<number, { stop(): void }>();
   /** Where a batch's bytes are packed before they go to its slot. */
   let staging = new Uint8Array(0);
 
@@ -305,14 +313,28 @@ function tailThread(
       id,
       options,
       slot,
+      job,
     }: {
       type: string;
       id: number;
       options: TailOptions;
       slot: number;
+      job: HistoryJob;
     }) => {
       const tail = tails.get(id);
       if (type === 'start') start(id, options);
+      else if (type === 'history') {
+        const kafka = new Kafka({ ...job.config, logLevel: logLevel.NOTHING });
+        histories.set(
+          id,
+          history(kafka, job, (event, transfer) => {
+            if (event.type === 'history-done' || event.type === 'failed')
+              histories.delete(id);
+            parentPort.postMessage({ id, event }, transfer);
+          }),
+        );
+      } else if (type === 'stop' && histories.has(id))
+        histories.get(id)!.stop();
       else if (!tail) return;
       else if (type === 'taken') {
         tail.free.push(tail.slots[slot]);
@@ -338,7 +360,7 @@ function tailThread(
  * What the Kafka thread runs: `tailThread`'s compiled source, given the thread's `require`, so
  * that it needs no build step of its own (in development, tests and a bundled backend alike).
  */
-const WORKER_SOURCE = `(${tailThread})(require, ${kafkajsFastPath}, ${readPastUndecodable}, ${registerKafkaCodecs});`;
+const WORKER_SOURCE = `(${tailThread})(require, ${kafkajsFastPath}, ${readPastUndecodable}, ${registerKafkaCodecs}, ${readHistory});`;
 
 /** How long the thread outlives its last tail (kafkajs stays warm for the next viewer). */
 const IDLE_MS = 60_000;
@@ -346,9 +368,10 @@ const IDLE_MS = 60_000;
 /** The one thread that runs every Kafka tail of this process, started with the first. */
 class TailThread {
   private worker?: Worker;
+  /** What each tail or read of history on the thread hears, by id. */
   private readonly tails = new Map<
     number,
-    (event: TailEvent | SlotBatch) => void
+    (event: TailEvent | SlotBatch | HistoryEvent) => void
   >();
   private nextId = 1;
   private idleTimer?: NodeJS.Timeout;
@@ -413,7 +436,7 @@ class TailThread {
         });
         // Handled (and copied where kept): the thread may fill the slot again.
         worker.postMessage({ type: 'taken', id, slot: event.slot });
-      } else onEvent(event);
+      } else onEvent(event as TailEvent);
     });
     worker.postMessage({ type: 'start', id, options });
     return {
@@ -431,6 +454,32 @@ class TailThread {
           if (this.worker === worker) worker.postMessage({ type: 'stop', id });
           else stopping();
         }),
+    };
+  }
+
+  /** Reads history on the thread (`readHistory`); `onEvent` hears its batches and its end. */
+  history(job: HistoryJob, onEvent: (event: HistoryEvent) => void) {
+    const id = this.nextId++;
+    const worker = this.thread();
+    let ended = false;
+    const forget = () => {
+      ended = true;
+      if (!this.tails.delete(id)) return;
+      if (this.tails.size === 0 && this.worker === worker) this.idle(worker);
+    };
+    this.tails.set(id, event => {
+      // A thread that ended sends `failed` (then `stopped`).
+      if (ended || event.type === 'stopped') return;
+      if (event.type === 'history-done' || event.type === 'failed') forget();
+      onEvent(event as HistoryEvent);
+    });
+    worker.postMessage({ type: 'history', id, job });
+    return {
+      stop: () => {
+        if (ended) return;
+        worker.postMessage({ type: 'stop', id });
+        forget();
+      },
     };
   }
 
@@ -454,6 +503,14 @@ const thread = new TailThread();
  */
 export function endTailThread() {
   return thread.end();
+}
+
+/** Reads history on the Kafka thread; `onEvent` gets its batches, skipped batches and its end. */
+export function startHistory(
+  job: HistoryJob,
+  onEvent: (event: HistoryEvent) => void,
+) {
+  return thread.history(job, onEvent);
 }
 
 /** Starts a tail on the Kafka thread; `onEvent` gets what it reports. */
