@@ -4,7 +4,9 @@
  * protocol over TCP) started here:
  *   1. ingest throughput: a raw kafkajs consumer reading a backlog of N messages, next to the
  *      hub's reader reading the same backlog while 50 simulated browsers are attached (each
- *      takes every snapshot, JSON-encoded as the SSE route sends it) → ratio;
+ *      takes every snapshot, JSON-encoded as the SSE route sends it) → ratio; once per codec of
+ *      `--codecs` (default none,lz4,zstd: the backlog's batches compressed so, both consumers
+ *      with the same codecs);
  *   2. latency produce → subscriber receipt at 20k msg/s (a producer in a child process):
  *      p50 / p99;
  *   3. upstream readers (Kafka consumers the hub created) with 1 and with 50 subscribers;
@@ -14,7 +16,7 @@
  *      Streams tab shows a topic fed at 20k msg/s (see bench/README or the plugin README).
  * Prints figures and ratios; nothing here asserts a time.
  *
- *   npm run bench:streams -- [--backlog 200000] [--rounds 5 (after a warm-up round)] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
+ *   npm run bench:streams -- [--backlog 200000] [--rounds 5 (after a warm-up round)] [--codecs none,lz4,zstd] [--rate 20000] [--latency-seconds 20] [--soak-minutes 10]
  *   npm run bench:streams -- --browser http://localhost:7007 --entity component/stacktalk-telemetry-collector --seconds 20
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -46,6 +48,15 @@ const RATE = Number(arg('rate', '20000'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '20'));
 const SOAK_MINUTES = Number(arg('soak-minutes', '10'));
 const ROUNDS = Number(arg('rounds', '5'));
+/** Figure 1's backlog is written once per codec (kafkajs's names: none, gzip, snappy, lz4, zstd). */
+const CODECS = arg('codecs', 'none,lz4,zstd').split(',');
+const codecType = (name: string): CompressionTypes => {
+  const type = Object.entries(CompressionTypes).find(
+    ([key]) => key.toLowerCase() === name.toLowerCase(),
+  )?.[1];
+  if (typeof type !== 'number') throw new Error(`unknown codec ${name}`);
+  return type;
+};
 const SUBSCRIBERS = 50;
 const FIELDS = ['$.duration_ms', '$.status'];
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -138,7 +149,12 @@ function startProducer(
   });
 }
 
-async function fillBacklog(bootstrap: string, topic: string, n: number) {
+async function fillBacklog(
+  bootstrap: string,
+  topic: string,
+  n: number,
+  codec: string,
+) {
   const producer = new Kafka({
     brokers: [bootstrap],
     logLevel: logLevel.NOTHING,
@@ -148,6 +164,7 @@ async function fillBacklog(bootstrap: string, topic: string, n: number) {
   for (let i = 0; i < n; i += 2000) {
     await producer.send({
       topic,
+      compression: codecType(codec),
       messages: Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
         value: telemetry(i + k, now),
       })),
@@ -273,9 +290,10 @@ async function hubRun(bootstrap: string, topic: string) {
  * its Kafka thread (which then stays for the next stream, as in a running backend). A round
  * reads the backlog in about 0.2 s, and one consumer's rounds vary by up to 1.8x on this machine.
  */
-async function throughput(mock: KafkaMock) {
-  const topic = 'bench.backlog';
-  await fillBacklog(mock.bootstrap, topic, BACKLOG);
+async function throughput(mock: KafkaMock, codec: string) {
+  const topic = `bench.backlog.${codec}`;
+  console.log(`   batches compressed with: ${codec}`);
+  await fillBacklog(mock.bootstrap, topic, BACKLOG, codec);
   const counting: number[] = [];
   const decoding: number[] = [];
   const hubs: Array<Awaited<ReturnType<typeof hubRun>>> = [];
@@ -321,7 +339,7 @@ async function throughput(mock: KafkaMock) {
   console.log(
     `1. ingest of ${BACKLOG.toLocaleString(
       'en',
-    )} messages: hub with ${SUBSCRIBERS} subscribers ${best.rate.toFixed(
+    )} messages (${codec}): hub with ${SUBSCRIBERS} subscribers ${best.rate.toFixed(
       0,
     )} msg/s; raw kafkajs decoding each value ${decodingRate.toFixed(
       0,
@@ -512,12 +530,13 @@ async function main() {
     } cores`,
   );
   const mock = await startKafkaMock([
-    `bench.backlog:${BACKLOG_PARTITIONS}`,
+    ...CODECS.map(codec => `bench.backlog.${codec}:${BACKLOG_PARTITIONS}`),
     'bench.live:6',
   ]);
   try {
     const only = arg('only', 'all');
-    if (only === 'all' || only === 'throughput') await throughput(mock);
+    if (only === 'all' || only === 'throughput')
+      for (const codec of CODECS) await throughput(mock, codec);
     if (only === 'all' || only === 'live') await live(mock);
   } finally {
     await mock.stop();
