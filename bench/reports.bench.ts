@@ -63,7 +63,7 @@ async function main() {
     throw new Error('wkhtmltopdf is not installed: it is baseline (c) of this benchmark (apt-get install wkhtmltopdf)');
   });
   const templates = createTemplates(() => BUILTIN_SECTIONS);
-  const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined });
+  const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined, signal: new AbortController().signal });
   console.log(`Service overview HTML: ${Math.round(html.length / 1024)} KiB; ${os.cpus().length} CPU cores; ${N} PDFs per run (${NAIVE_N} for the naive launch)`);
   const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = { a: {}, b: {}, c: {}, d: {} };
 
@@ -128,11 +128,11 @@ async function main() {
 
   // 100 queued jobs, Chromium killed after 30 are done: every job still completes.
   const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-  const queue = await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../plugins/reports-backend/migrations'), maxQueued: 1000 });
+  const queue = await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../plugins/reports-backend/migrations'), maxQueued: 1000, maxQueuedPerUser: 1000 });
   const pool = new BrowserPool({ executablePath: chromium!, concurrency: 4 });
   const worker = new ReportWorker({
     queue, renderer: new PdfRenderer(pool), templates, logger: silent, concurrency: 4, timeoutMs: 60_000, maxAttempts: 3, pollMs: 20,
-    context: async () => ({ entity, credentials: {} as any, getEntity: async () => undefined }),
+    context: async (_job, _requester, signal) => ({ entity, credentials: {} as any, getEntity: async () => undefined, signal }),
   });
   for (let i = 0; i < 100; i++) await queue.enqueue({ entityRef: 'component:default/stacktalk-report-service', template: 'service-overview', format: 'A4', createdBy: 'bench' });
   const t0 = Date.now();

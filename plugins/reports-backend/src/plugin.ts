@@ -16,6 +16,7 @@ import { ReportQueue } from './service/ReportQueue';
 import { ReportWorker } from './service/ReportWorker';
 import { ReportSchedules } from './service/ReportSchedules';
 import { createRouter } from './service/router';
+import { createTechDocsReader } from './templates/techdocsReader';
 
 /** PDF reports of catalog entities: /api/reports. */
 export const reportsPlugin = createBackendPlugin({
@@ -57,22 +58,17 @@ export const reportsPlugin = createBackendPlugin({
           logger,
         });
         const renderer = new PdfRenderer(pool);
+        const limits = config.getOptionalConfig('reports.limits');
         const queue = await ReportQueue.create({
           knex: await database.getClient(),
           migrationsDirectory: resolvePackagePath('@stacktalk/plugin-reports-backend', 'migrations'),
           maxQueued: config.getOptionalNumber('reports.queue.maxQueued') ?? 100,
+          maxQueuedPerUser: limits?.getOptionalNumber('maxQueuedPerUser') ?? 5,
           directory: config.getOptionalString('reports.storage.directory'),
         });
-        const templates = createTemplates(() => sections, entity => async path => {
-          // The published site, read through the TechDocs backend (whatever its publisher).
-          const base = await discovery.getBaseUrl('techdocs');
-          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'techdocs' });
-          const { kind, metadata } = entity;
-          const url = `${base}/static/docs/${encodeURIComponent(metadata.namespace ?? 'default')}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(metadata.name)}/${path.split('/').map(encodeURIComponent).join('/')}`;
-          const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, redirect: 'error' });
-          if (response.status === 404) return undefined;
-          if (!response.ok) throw new Error(`TechDocs answered ${response.status} for ${path}`);
-          return { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+        const templates = createTemplates(() => sections, {
+          techdocs: createTechDocsReader({ discovery, auth }),
+          maxTechDocsPages: limits?.getOptionalNumber('maxTechDocsPages') ?? 300,
         });
         const worker = new ReportWorker({
           queue,
@@ -81,12 +77,22 @@ export const reportsPlugin = createBackendPlugin({
           logger,
           concurrency,
           timeoutMs: (config.getOptionalNumber('reports.renderTimeoutSeconds') ?? 120) * 1000,
+          jobTimeoutMs: (limits?.getOptionalNumber('jobTimeoutSeconds') ?? 300) * 1000,
+          maxPdfBytes: (limits?.getOptionalNumber('maxPdfMegabytes') ?? 50) * 1024 * 1024,
           maxAttempts: config.getOptionalNumber('reports.queue.maxAttempts') ?? 3,
-          async context(entityRef) {
-            const credentials = await auth.getOwnServiceCredentials();
-            const entity = await catalog.getEntityByRef(entityRef, { credentials });
+          // On behalf of the requester when their credentials are at hand; otherwise the
+          // catalog and TechDocs (which every signed-in employee may read) as the plugin, and
+          // other plugins' sections left out (README, "Security").
+          async context(job, requester, signal) {
+            const credentials = requester ?? (await auth.getOwnServiceCredentials());
+            const entity = await catalog.getEntityByRef(job.entityRef, { credentials });
             if (!entity) return undefined;
-            return { entity, credentials, getEntity: ref => catalog.getEntityByRef(ref, { credentials }) };
+            const requesterAway = requester
+              ? undefined
+              : job.scheduleId
+                ? `this report was made by a schedule while ${job.createdBy} was away`
+                : `${job.createdBy} was no longer signed in to this portal instance when the report was rendered (it waited, was retried, or the portal restarted)`;
+            return { entity, credentials, signal, getEntity: ref => catalog.getEntityByRef(ref, { credentials }), ...(requesterAway ? { requesterAway } : {}) };
           },
         });
         if (!chromiumMissing) await worker.start();
@@ -107,7 +113,10 @@ export const reportsPlugin = createBackendPlugin({
           },
         });
 
-        const schedules = new ReportSchedules(await database.getClient());
+        const schedules = new ReportSchedules(await database.getClient(), {
+          maxPerUser: limits?.getOptionalNumber('maxSchedulesPerUser') ?? 10,
+          minIntervalMinutes: limits?.getOptionalNumber('minScheduleIntervalMinutes') ?? 60,
+        });
         await scheduler.scheduleTask({
           id: 'reports-schedules',
           frequency: { minutes: 1 },
@@ -115,7 +124,8 @@ export const reportsPlugin = createBackendPlugin({
           fn: async () => {
             for (const schedule of await schedules.claimDue()) {
               try {
-                const job = await queue.enqueue({ ...schedule, createdBy: `${schedule.createdBy} (schedule ${schedule.cron})` }, concurrency);
+                const { entityRef, template, format, createdBy } = schedule;
+                const job = await queue.enqueue({ entityRef, template, format, createdBy, scheduleId: schedule.id }, concurrency);
                 await schedules.recordJob(schedule.id, job.id);
                 worker.wake();
               } catch (error) {

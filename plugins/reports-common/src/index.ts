@@ -23,7 +23,16 @@ export const reportsDeletePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-export const reportsPermissions = [reportsCreatePermission, reportsReadPermission, reportsDeletePermission];
+/**
+ * See and delete everyone's reports and schedules (the portal policy: members of its admin
+ * groups). Without it a person sees and deletes only the reports and schedules they made.
+ */
+export const reportsAdminPermission = createPermission({
+  name: 'reports.admin',
+  attributes: {},
+});
+
+export const reportsPermissions = [reportsCreatePermission, reportsReadPermission, reportsDeletePermission, reportsAdminPermission];
 
 export type PaperFormat = 'A4' | 'Letter';
 export type ReportStatus = 'queued' | 'rendering' | 'done' | 'failed';
@@ -48,8 +57,11 @@ export interface ReportJob {
   stage?: string;
   error?: string;
   attempts: number;
+  /** The person who asked for it, or whose schedule made it: its owner. */
   createdBy: string;
   createdAt: string;
+  /** Set when a schedule made it (then rendered while its creator was away). */
+  scheduleId?: string;
   finishedAt?: string;
   /** Bytes of the finished PDF. */
   size?: number;

@@ -1,5 +1,5 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { reportsSectionsExtensionPoint } from '@stacktalk/plugin-reports-node';
 import { createElement as h } from 'react';
 
@@ -11,8 +11,9 @@ interface Hygiene {
 
 /**
  * Adds "Secrets hygiene" to the service overview: how many secrets each environment has,
- * which names are missing where, rotations due. Never values. Left out for entities
- * without secrets.
+ * which names are missing where, rotations due. Never values. Asked of the secrets plugin on
+ * behalf of the person the report is for, so it shows only the environments they may list;
+ * left out for entities without secrets and for people who may see none of them.
  */
 export const secretsReportSectionModule = createBackendModule({
   pluginId: 'reports',
@@ -25,12 +26,13 @@ export const secretsReportSectionModule = createBackendModule({
           id: 'secrets-hygiene',
           title: 'Secrets hygiene',
           order: 60,
-          async render({ entity }) {
+          async render({ entity, credentials, signal }) {
             const ref = stringifyEntityRef(entity);
-            const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'secrets' });
-            const [kind, rest] = ref.split(':');
-            const [namespace, name] = rest.split('/');
-            const response = await fetch(`${await discovery.getBaseUrl('secrets')}/entities/${kind}/${namespace}/${name}/hygiene`, { headers: { Authorization: `Bearer ${token}` } });
+            const { token } = await auth.getPluginRequestToken({ onBehalfOf: credentials, targetPluginId: 'secrets' });
+            const { kind, namespace, name } = parseEntityRef(ref);
+            const path = [kind, namespace, name].map(encodeURIComponent).join('/');
+            const response = await fetch(`${await discovery.getBaseUrl('secrets')}/entities/${path}/hygiene`, { headers: { Authorization: `Bearer ${token}` }, signal });
+            if (response.status === 401 || response.status === 403) return undefined; // not theirs to see
             if (!response.ok) {
               logger.warn(`No secrets section for ${ref}: the secrets plugin answered ${response.status}`);
               return undefined;

@@ -4,21 +4,20 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { NotFoundError } from '@backstage/errors';
 import type { PaperFormat, ReportJob, ReportStatus } from '@stacktalk/plugin-reports-common';
-
-/** The queue is full: answer 429 with Retry-After. */
-export class QueueFullError extends Error {
-  name = 'QueueFullError';
-  constructor(readonly retryAfterSeconds: number, queued: number) {
-    super(`${queued} reports are waiting; try again in about ${retryAfterSeconds} s`);
-  }
-}
+import { countOf, QuotaError, withQuotaLock } from './quota';
 
 export interface NewJob {
+  /** Chosen by the caller when it must know the id before the job can be claimed. */
+  id?: string;
   entityRef: string;
   template: string;
   format: PaperFormat;
+  /** The requester's user entity ref (a schedule's creator for the jobs it makes). */
   createdBy: string;
+  scheduleId?: string;
 }
+
+const UNFINISHED = ['queued', 'rendering'];
 
 function toJob(row: any): ReportJob {
   return {
@@ -31,6 +30,7 @@ function toJob(row: any): ReportJob {
     attempts: Number(row.attempts),
     createdBy: row.created_by,
     createdAt: new Date(row.created_at).toISOString(),
+    ...(row.schedule_id ? { scheduleId: row.schedule_id } : {}),
     ...(row.stage ? { stage: row.stage } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.finished_at ? { finishedAt: new Date(row.finished_at).toISOString() } : {}),
@@ -45,20 +45,40 @@ function toJob(row: any): ReportJob {
  * finished PDF (in the database, or in `directory` when configured).
  */
 export class ReportQueue {
-  static async create(options: { knex: Knex; migrationsDirectory: string; maxQueued?: number; directory?: string }) {
+  static async create(options: { knex: Knex; migrationsDirectory: string; maxQueued?: number; maxQueuedPerUser?: number; directory?: string }) {
     await options.knex.migrate.latest({ directory: options.migrationsDirectory });
-    return new ReportQueue(options.knex, options.maxQueued ?? 100, options.directory);
+    return new ReportQueue(options.knex, { maxQueued: options.maxQueued ?? 100, maxQueuedPerUser: options.maxQueuedPerUser ?? 5 }, options.directory);
   }
 
-  private constructor(private readonly knex: Knex, readonly maxQueued: number, private readonly directory?: string) {
+  private constructor(
+    private readonly knex: Knex,
+    readonly limits: { maxQueued: number; maxQueuedPerUser: number },
+    private readonly directory?: string,
+  ) {
     if (directory) fs.mkdirSync(directory, { recursive: true });
   }
 
+  /**
+   * Queues a job unless the queue or its requester is at their limit (a {@link QuotaError}):
+   * jobs waiting or rendering, at most `maxQueued` in all and `maxQueuedPerUser` asked for by
+   * one person (a schedule's jobs count only toward the first). Counted and inserted as one step.
+   */
   async enqueue(job: NewJob, concurrency = 1): Promise<ReportJob> {
-    const queued = Number((await this.knex('report_jobs').where({ status: 'queued' }).count({ n: '*' }).first())?.n ?? 0);
-    if (queued >= this.maxQueued) throw new QueueFullError(Math.max(1, Math.ceil((queued * 2) / concurrency)), queued);
-    const row = {
-      id: randomUUID(),
+    const { maxQueued, maxQueuedPerUser } = this.limits;
+    return withQuotaLock(this.knex, 'report_jobs', async tx => {
+      const unfinished = await countOf(tx('report_jobs').whereIn('status', UNFINISHED));
+      if (unfinished >= maxQueued) {
+        const retryAfter = Math.max(1, Math.ceil((unfinished * 2) / Math.max(1, concurrency)));
+        throw new QuotaError(`${unfinished} reports are waiting or rendering; try again in about ${retryAfter} s`, retryAfter);
+      }
+      if (!job.scheduleId) {
+        const mine = await countOf(tx('report_jobs').whereIn('status', UNFINISHED).where({ created_by: job.createdBy }).whereNull('schedule_id'));
+        if (mine >= maxQueuedPerUser) {
+          throw new QuotaError(`You already have ${mine} reports waiting or rendering, the most one person may have (reports.limits.maxQueuedPerUser); try again when one is done`, 30);
+        }
+      }
+      const row = {
+      id: job.id ?? randomUUID(),
       entity_ref: job.entityRef,
       template: job.template,
       format: job.format,
@@ -68,9 +88,11 @@ export class ReportQueue {
       attempts: 0,
       created_by: job.createdBy,
       created_at: new Date(),
+      schedule_id: job.scheduleId ?? null,
     };
-    await this.knex('report_jobs').insert(row);
-    return toJob(row);
+      await tx('report_jobs').insert(row);
+      return toJob(row);
+    });
   }
 
   async get(id: string): Promise<ReportJob> {
@@ -79,17 +101,22 @@ export class ReportQueue {
     return toJob(row);
   }
 
-  /** Newest first: one entity's reports, or everyone's without `entityRef`. */
-  async list(entityRef: string | undefined, limit = 50): Promise<ReportJob[]> {
+  /** Newest first: one entity's reports, or of every entity without `entityRef`; only `createdBy`'s when given. */
+  async list(entityRef: string | undefined, limit = 50, createdBy?: string): Promise<ReportJob[]> {
     const query = this.knex('report_jobs').orderBy('created_at', 'desc').limit(limit);
     if (entityRef) query.where({ entity_ref: entityRef });
+    if (createdBy) query.where({ created_by: createdBy });
     return (await query).map(toJob);
   }
 
-  /** Takes the oldest queued job for this worker; undefined when there is none. */
-  async claim(): Promise<ReportJob | undefined> {
+  /**
+   * Takes a queued job for this worker: one of `preferred` when any is still queued (the jobs
+   * whose requesters' credentials this replica holds), else the oldest; undefined when none.
+   */
+  async claim(preferred: string[] = []): Promise<ReportJob | undefined> {
     for (let tries = 0; tries < 5; tries++) {
-      const next = await this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at').first('id');
+      const query = this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at');
+      const next = (preferred.length ? await query.clone().whereIn('id', preferred.slice(0, 100)).first('id') : undefined) ?? (await query.first('id'));
       if (!next) return undefined;
       const claimed = await this.knex('report_jobs')
         .where({ id: next.id, status: 'queued' })

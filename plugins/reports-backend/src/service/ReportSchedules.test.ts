@@ -9,7 +9,7 @@ describe.each(databases.eachSupportedId())('ReportSchedules on %s', databaseId =
   it('hands each due schedule out once and moves it to its next run', async () => {
     const knex = await databases.init(databaseId);
     await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../../migrations') });
-    const schedules = new ReportSchedules(knex);
+    const schedules = new ReportSchedules(knex, { maxPerUser: 10, minIntervalMinutes: 5 });
     const s = await schedules.create({ entityRef: 'component:default/x', template: 'service-overview', format: 'A4', cron: '*/5 * * * *', createdBy: 'user:default/ada.okafor' });
     const due = new Date(new Date(s.nextRunAt).getTime() + 1000);
     const [first, second] = await Promise.all([schedules.claimDue(due), schedules.claimDue(due)]);

@@ -3,9 +3,12 @@ import type { Knex } from 'knex';
 import { CronTime } from 'cron';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { PaperFormat, ReportSchedule } from '@stacktalk/plugin-reports-common';
+import { countOf, QuotaError, withQuotaLock } from './quota';
 
 export type { ReportSchedule };
 
+/** Runs looked at to find a cron's shortest gap: enough for every hour of a day's minute list. */
+const RUNS_SAMPLED = 200;
 
 /** The next time a cron expression fires after `from`; an InputError saying why when it is invalid. */
 export function nextRun(cron: unknown, from = new Date()): Date {
@@ -18,6 +21,19 @@ export function nextRun(cron: unknown, from = new Date()): Date {
   } catch (e) {
     throw new InputError(`Invalid schedule "${cron.slice(0, 60)}": ${(e as Error).message}`);
   }
+}
+
+/** The shortest time in minutes between two consecutive runs of a (valid) cron expression. */
+export function shortestGapMinutes(cron: string, from = new Date()): number {
+  const time = new CronTime(cron.trim(), 'UTC');
+  let previous = time.getNextDateFrom(from).toJSDate();
+  let shortest = Infinity;
+  for (let i = 0; i < RUNS_SAMPLED; i++) {
+    const next = time.getNextDateFrom(previous).toJSDate();
+    shortest = Math.min(shortest, (next.getTime() - previous.getTime()) / 60_000);
+    previous = next;
+  }
+  return Math.round(shortest);
 }
 
 function toSchedule(row: any): ReportSchedule {
@@ -35,13 +51,32 @@ function toSchedule(row: any): ReportSchedule {
   };
 }
 
+export interface ScheduleLimits {
+  /** Schedules one person may have (default 10). */
+  maxPerUser: number;
+  /** The shortest time between two runs of a schedule (default 60). */
+  minIntervalMinutes: number;
+}
+
 /** Cron schedules per template and entity, stored with the reports. */
 export class ReportSchedules {
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex, readonly limits: ScheduleLimits = { maxPerUser: 10, minIntervalMinutes: 60 }) {}
 
   async create(input: { entityRef: string; template: string; format: PaperFormat; cron: string; createdBy: string }): Promise<ReportSchedule> {
     const next = nextRun(input.cron); // validates first: a missing or bad expression is a 400
-    const row = {
+    const { maxPerUser, minIntervalMinutes } = this.limits;
+    const gap = shortestGapMinutes(input.cron);
+    if (gap < minIntervalMinutes) {
+      throw new InputError(
+        `Schedule "${input.cron.trim()}" would run ${gap} minute${gap === 1 ? '' : 's'} apart; reports may be scheduled at most every ${minIntervalMinutes} minutes (reports.limits.minScheduleIntervalMinutes)`,
+      );
+    }
+    return withQuotaLock(this.knex, 'report_schedules', async tx => {
+      const mine = await countOf(tx('report_schedules').where({ created_by: input.createdBy }));
+      if (mine >= maxPerUser) {
+        throw new QuotaError(`You already have ${mine} report schedules, the most one person may have (reports.limits.maxSchedulesPerUser); delete one first`);
+      }
+      const row = {
       id: randomUUID(),
       entity_ref: input.entityRef,
       template: input.template,
@@ -51,12 +86,16 @@ export class ReportSchedules {
       created_at: new Date(),
       next_run_at: next,
     };
-    await this.knex('report_schedules').insert(row);
-    return toSchedule(row);
+      await tx('report_schedules').insert(row);
+      return toSchedule(row);
+    });
   }
 
-  async list(entityRef: string): Promise<ReportSchedule[]> {
-    return (await this.knex('report_schedules').where({ entity_ref: entityRef }).orderBy('created_at')).map(toSchedule);
+  /** An entity's schedules; only `createdBy`'s when given. */
+  async list(entityRef: string, createdBy?: string): Promise<ReportSchedule[]> {
+    const query = this.knex('report_schedules').where({ entity_ref: entityRef }).orderBy('created_at');
+    if (createdBy) query.where({ created_by: createdBy });
+    return (await query).map(toSchedule);
   }
 
   async get(id: string): Promise<ReportSchedule> {

@@ -31,7 +31,8 @@ function workerFor(queue: ReportQueue, pool: BrowserPool, concurrency = 2, timeo
     timeoutMs,
     maxAttempts: 5,
     pollMs: 50,
-    context: async ref => (ref === 'component:default/voice-gateway' ? { entity, credentials: {} as any, getEntity: async () => undefined } : undefined),
+    context: async (job, _requester, signal) =>
+      job.entityRef === 'component:default/voice-gateway' ? { entity, credentials: {} as any, getEntity: async () => undefined, signal } : undefined,
   });
 }
 
@@ -66,7 +67,7 @@ describe.each(databases.eachSupportedId())('ReportWorker on %s', databaseId => {
 
   it('completes every job of a batch of 100 when Chromium is killed in the middle', async () => {
     const knex = await databases.init(databaseId);
-    const queue = await ReportQueue.create({ knex, migrationsDirectory, maxQueued: 1000 });
+    const queue = await ReportQueue.create({ knex, migrationsDirectory, maxQueued: 1000, maxQueuedPerUser: 1000 });
     // Renders take well under a second; Chromium sometimes wedges under concurrent printToPDF /
     // captureScreenshot after a restart: a 20 s timeout replaces it and the job is retried.
     const worker = workerFor(queue, pool, 2, 20_000);

@@ -1,10 +1,20 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReportJob } from '@stacktalk/plugin-reports-common';
-import type { ReportTemplate } from '../templates/ReportTemplates';
-import type { ReportSectionContext } from '@stacktalk/plugin-reports-node';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { ReportContext, ReportTemplate } from '../templates/ReportTemplates';
 import type { PdfRenderer } from './PdfRenderer';
 import { RenderTimeoutError } from './PdfRenderer';
 import type { ReportQueue } from './ReportQueue';
+import { RequesterCredentials } from './RequesterCredentials';
+
+/** A job past `reports.limits.jobTimeoutSeconds`, or a PDF past `maxPdfMegabytes`: not retried. */
+export class ReportLimitError extends Error {
+  name = 'ReportLimitError';
+}
+
+const KB = 1024;
+const MB = 1024 * KB;
+const size = (bytes: number) => (bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / KB))} KB`);
 
 /** Chromium went away under the render: worth another attempt on a fresh browser. */
 export function isBrowserCrash(error: unknown): boolean {
@@ -17,11 +27,21 @@ export interface ReportWorkerOptions {
   queue: ReportQueue;
   renderer: PdfRenderer;
   templates: Map<string, ReportTemplate>;
-  /** Loads the entity and builds the sections' context (as the plugin itself). */
-  context(entityRef: string): Promise<ReportSectionContext | undefined>;
+  /**
+   * Loads the entity and builds the report's context: as `requester` when their credentials
+   * are at hand, else as a job whose requester is away (`job.createdBy`, with the reason).
+   */
+  context(job: ReportJob, requester: BackstageCredentials | undefined, signal: AbortSignal): Promise<ReportContext | undefined>;
+  /** Credentials of requesters who just asked (see {@link RequesterCredentials}). */
+  requesters?: RequesterCredentials;
   logger: LoggerService;
   concurrency: number;
+  /** The Chromium part of a render. */
   timeoutMs: number;
+  /** The whole job: gathering the sections, rendering, the preview (default: no limit). */
+  jobTimeoutMs?: number;
+  /** A larger PDF fails the job (default: no limit). */
+  maxPdfBytes?: number;
   maxAttempts: number;
   pollMs?: number;
 }
@@ -32,7 +52,11 @@ export class ReportWorker {
   private loops: Promise<void>[] = [];
   private wakers: Array<() => void> = [];
 
-  constructor(private readonly options: ReportWorkerOptions) {}
+  readonly requesters: RequesterCredentials;
+
+  constructor(private readonly options: ReportWorkerOptions) {
+    this.requesters = options.requesters ?? new RequesterCredentials();
+  }
 
   async start() {
     if (this.running) return;
@@ -60,7 +84,7 @@ export class ReportWorker {
     while (this.running) {
       let job: ReportJob | undefined;
       try {
-        job = await this.options.queue.claim();
+        job = await this.options.queue.claim(this.requesters.jobIds());
       } catch (error) {
         this.options.logger.error('Could not claim a report job', error as Error);
       }
@@ -79,34 +103,67 @@ export class ReportWorker {
   }
 
   private async process(job: ReportJob) {
-    const { queue, renderer, templates, logger } = this.options;
+    const { queue, logger, jobTimeoutMs } = this.options;
+    const requester = this.requesters.take(job.id);
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const template = templates.get(job.template);
-      if (!template) throw new Error(`Template ${job.template} no longer exists`);
-      await queue.progress(job.id, 5, 'loading the entity');
-      const context = await this.options.context(job.entityRef);
-      if (!context) throw new Error(`${job.entityRef} is no longer in the catalog`);
-      const html = await template.build(context, (fraction, stage) => {
-        queue.progress(job.id, 5 + fraction * 35, stage).catch(() => {});
-      });
-      await queue.progress(job.id, 45, 'rendering the PDF');
-      const title = context.entity.metadata.title ?? context.entity.metadata.name;
-      const pdf = await renderer.render(html, { format: job.format, title: `${template.title}: ${title}`, timeoutMs: this.options.timeoutMs });
-      await queue.progress(job.id, 85, 'drawing the preview');
-      const preview = await renderer.preview(html, { format: job.format }).catch(() => undefined);
-      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-      await queue.complete(job.id, pdf, preview, pages);
+      const work = this.render(job, requester, abort.signal);
+      if (!jobTimeoutMs) {
+        await work;
+        return;
+      }
+      work.catch(() => {}); // its failure after the time is up is not news
+      await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            abort.abort();
+            reject(new ReportLimitError(`The report took longer than ${Math.round(jobTimeoutMs / 1000)} s and was stopped (reports.limits.jobTimeoutSeconds)`));
+          }, jobTimeoutMs);
+        }),
+      ]);
     } catch (error) {
       const message = error instanceof RenderTimeoutError ? error.message : String((error as Error)?.message ?? error);
       // A crash is retried; so is a first timeout, since the Chromium it ran on may have been
       // wedged (it was replaced). A document that really takes too long fails on its second try.
       const retry =
+        !(error instanceof ReportLimitError) &&
         (isBrowserCrash(error) || (error instanceof RenderTimeoutError && job.attempts < 2)) &&
         job.attempts < this.options.maxAttempts;
       logger.warn(`Report ${job.id} (${job.template} of ${job.entityRef}) attempt ${job.attempts} failed: ${message}${retry ? '; retrying' : ''}`);
+      // A retry has no requester's credentials any more: it is rendered with them away.
       await queue.fail(job.id, retry ? message : withHint(message), retry);
       if (retry) this.wake();
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
     }
+  }
+
+  private async render(job: ReportJob, requester: BackstageCredentials | undefined, signal: AbortSignal) {
+    const { queue, renderer, templates, maxPdfBytes } = this.options;
+    const template = templates.get(job.template);
+    if (!template) throw new Error(`Template ${job.template} no longer exists`);
+    await queue.progress(job.id, 5, 'loading the entity');
+    const context = await this.options.context(job, requester, signal);
+    if (!context) throw new Error(`${job.entityRef} is no longer in the catalog`);
+    const html = await template.build(context, (fraction, stage) => {
+      queue.progress(job.id, 5 + fraction * 35, stage).catch(() => {});
+    });
+    signal.throwIfAborted();
+    await queue.progress(job.id, 45, 'rendering the PDF');
+    const title = context.entity.metadata.title ?? context.entity.metadata.name;
+    const pdf = await renderer.render(html, { format: job.format, title: `${template.title}: ${title}`, timeoutMs: this.options.timeoutMs });
+    if (maxPdfBytes !== undefined && pdf.length > maxPdfBytes) {
+      throw new ReportLimitError(`The PDF is ${size(pdf.length)}, more than the ${size(maxPdfBytes)} a report may have (reports.limits.maxPdfMegabytes)`);
+    }
+    signal.throwIfAborted();
+    await queue.progress(job.id, 85, 'drawing the preview');
+    const preview = await renderer.preview(html, { format: job.format }).catch(() => undefined);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    signal.throwIfAborted();
+    await queue.complete(job.id, pdf, preview, pages);
   }
 }
 

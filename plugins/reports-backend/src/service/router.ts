@@ -2,6 +2,7 @@ import type { HttpAuthService, PermissionsService, BackstageCredentials } from '
 import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  reportsAdminPermission,
   reportsCreatePermission,
   reportsDeletePermission,
   reportsReadPermission,
@@ -11,9 +12,11 @@ import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/cata
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { randomUUID } from 'node:crypto';
 import type { ReportTemplate } from '../templates/ReportTemplates';
 import { templateRefusal } from '../templates/ReportTemplates';
-import { QueueFullError, type ReportQueue } from './ReportQueue';
+import { QuotaError } from './quota';
+import type { ReportQueue } from './ReportQueue';
 import type { ReportWorker } from './ReportWorker';
 import type { ReportSchedules } from './ReportSchedules';
 
@@ -35,7 +38,16 @@ const FORMATS: PaperFormat[] = ['A4', 'Letter'];
 const RECENT_SCAN = 200;
 const RECENT_SHOWN = 50;
 
-/** HTTP → report queue. Every route authenticates; every action is authorized on the entity. */
+/** Backstage's error body with 429 (no Backstage error class answers it): clients show the reason. */
+function tooManyRequests(req: express.Request, res: express.Response, error: QuotaError) {
+  res.set('Retry-After', String(error.retryAfterSeconds));
+  res.status(429).json({ error: { name: error.name, message: error.message }, request: { method: req.method, url: req.originalUrl }, response: { statusCode: 429 }, retryAfter: error.retryAfterSeconds });
+}
+
+/**
+ * HTTP → report queue. Every route authenticates; every action is authorized on the entity;
+ * a report or schedule is seen and deleted only by its creator and by `reports.admin`.
+ */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, queue, worker, schedules, templates, concurrency } = options;
   const router = Router();
@@ -59,6 +71,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`You may not ${permission.attributes.action} reports of ${entityRef}`);
     }
+  }
+
+  /** Whether the caller may see and delete everyone's reports and schedules. */
+  async function isAdmin(credentials: BackstageCredentials) {
+    const [decision] = await permissions.authorize([{ permission: reportsAdminPermission }], { credentials });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** The caller's user ref when lists must hold only their own reports and schedules; undefined for admins. */
+  async function ownOnly(credentials: BackstageCredentials<any>): Promise<string | undefined> {
+    return (await isAdmin(credentials)) ? undefined : credentials.principal.userEntityRef;
+  }
+
+  /** Refuses anyone but the creator of a report or schedule, and admins. */
+  async function requireOwner(what: string, createdBy: string, action: string, credentials: BackstageCredentials<any>) {
+    if (createdBy === credentials.principal.userEntityRef || (await isAdmin(credentials))) return;
+    throw new NotAllowedError(`${what} belongs to ${createdBy}: only its creator or a reports admin may ${action} it`);
   }
 
   router.get('/templates', async (req, res) => {
@@ -90,17 +119,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const request = await reportRequest(req.body, credentials);
     if (options.chromiumMissing) throw new ServiceUnavailableError(options.chromiumMissing);
+    // The requester's credentials wait in memory for the job (it is rendered on their behalf);
+    // held before it is queued, so no worker can take it first.
+    const id = randomUUID();
+    worker.requesters.hold(id, credentials);
     try {
-      const job = await queue.enqueue({ ...request, createdBy: credentials.principal.userEntityRef }, concurrency);
+      const job = await queue.enqueue({ ...request, id, createdBy: credentials.principal.userEntityRef }, concurrency);
       worker.wake();
       res.status(202).json(job);
     } catch (error) {
-      if (error instanceof QueueFullError) {
-        res.set('Retry-After', String(error.retryAfterSeconds));
-        // No Backstage error class answers 429: the same body shape, so clients read the reason.
-        res.status(429).json({ error: { name: 'QueueFullError', message: error.message }, request: { method: req.method, url: req.originalUrl }, response: { statusCode: 429 }, retryAfter: error.retryAfterSeconds });
-        return;
-      }
+      worker.requesters.take(id);
+      if (error instanceof QuotaError) return tooManyRequests(req, res, error);
       throw error;
     }
   });
@@ -108,20 +137,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/schedules', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const request = await reportRequest(req.body, credentials);
-    res.status(201).json(await schedules.create({ ...request, cron: req.body?.cron, createdBy: credentials.principal.userEntityRef }));
+    try {
+      res.status(201).json(await schedules.create({ ...request, cron: req.body?.cron, createdBy: credentials.principal.userEntityRef }));
+    } catch (error) {
+      if (error instanceof QuotaError) return tooManyRequests(req, res, error);
+      throw error;
+    }
   });
 
   router.get('/schedules', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entityRef = stringifyEntityRef(await entityFor(req.query.entityRef, credentials));
     await authorize(reportsReadPermission, entityRef, credentials);
-    res.json({ schedules: await schedules.list(entityRef) });
+    res.json({ schedules: await schedules.list(entityRef, await ownOnly(credentials)) });
   });
 
   router.delete('/schedules/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const schedule = await schedules.get(req.params.id);
     await authorize(reportsDeletePermission, schedule.entityRef, credentials);
+    await requireOwner(`Schedule ${schedule.id}`, schedule.createdBy, 'delete', credentials);
     await schedules.remove(schedule.id);
     res.status(204).end();
   });
@@ -129,8 +164,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/reports', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     if (req.query.entityRef === undefined) {
-      // The newest reports of every entity whose reports the caller may read (one decision per entity).
-      const recent = await queue.list(undefined, RECENT_SCAN);
+      // The caller's newest reports (an admin's: everyone's) of every entity whose reports they may read (one decision per entity).
+      const recent = await queue.list(undefined, RECENT_SCAN, await ownOnly(credentials));
       const refs = [...new Set(recent.map(j => j.entityRef))];
       const decisions = refs.length ? await permissions.authorize(refs.map(resourceRef => ({ permission: reportsReadPermission, resourceRef })), { credentials }) : [];
       const readable = new Set(refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
@@ -140,14 +175,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = await entityFor(req.query.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     await authorize(reportsReadPermission, entityRef, credentials);
-    res.json({ reports: await queue.list(entityRef) });
+    res.json({ reports: await queue.list(entityRef, undefined, await ownOnly(credentials)) });
   });
 
-  /** The job, after checking the caller may `permission` on its entity. */
+  /** The job, after checking the caller may `permission` on its entity and made it (or is an admin). */
   async function jobFor(req: express.Request, permission: ResourcePermission<'catalog-entity'>) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const job = await queue.get(req.params.id);
     await authorize(permission, job.entityRef, credentials);
+    await requireOwner(`Report ${job.id}`, job.createdBy, permission === reportsDeletePermission ? 'delete' : 'see', credentials);
     return job;
   }
 

@@ -1,15 +1,27 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReportTemplateInfo } from '@stacktalk/plugin-reports-common';
 import type { ReportSection, ReportSectionContext } from '@stacktalk/plugin-reports-node';
+import { BUILTIN_SECTIONS } from './builtinSections';
 import { document, h } from './Document';
 import { readDocsPages, type TechDocsFileReader } from './techdocsPages';
+
+/** What a template builds a report from. */
+export interface ReportContext extends ReportSectionContext {
+  /**
+   * Set when the report is rendered while its requester is away (a schedule), saying why:
+   * `credentials` are then the reports plugin's own, used only for the catalog and TechDocs,
+   * and the sections of other plugins are left out with a line saying so.
+   */
+  requesterAway?: string;
+}
 
 export interface ReportTemplate extends ReportTemplateInfo {
   /** Narrower than `kinds`, e.g. only entities with TechDocs: what it takes, said in words, and the test. */
   requires?: { what: string; test(entity: Entity): boolean };
   /** Static HTML for the PDF; `onProgress` gets 0–1 while sections are gathered. */
-  build(context: ReportSectionContext, onProgress?: (fraction: number, stage: string) => void): Promise<string>;
+  build(context: ReportContext, onProgress?: (fraction: number, stage: string) => void): Promise<string>;
 }
 
 function serviceOverview(sections: () => ReportSection[]): ReportTemplate {
@@ -30,11 +42,18 @@ function serviceOverview(sections: () => ReportSection[]): ReportTemplate {
   };
 }
 
-/** The sections of one entity that have data, in order. */
-async function renderSections(sections: ReportSection[], context: ReportSectionContext, prefix: string, level: 'h2' | 'h3') {
+/**
+ * The sections of one entity that have data, in order. With the requester away, only the
+ * built-in sections (the catalog's own facts) are rendered; each other one is a line saying
+ * it was left out and why: the portal asks a plugin only on behalf of someone present.
+ */
+async function renderSections(sections: ReportSection[], context: ReportContext, prefix: string, level: 'h2' | 'h3') {
   const out = [];
   for (const section of [...sections].sort((a, b) => a.order - b.order)) {
-    const body = await section.render(context);
+    const away = context.requesterAway && !BUILTIN_SECTIONS.includes(section);
+    const body = away
+      ? h('p', { className: 'muted' }, `Left out: ${context.requesterAway}. The portal asks a plugin for a section only on behalf of the person it is for; generate the report yourself to include it.`)
+      : await section.render(context);
     if (body) out.push(h('section', { key: `${prefix}${section.id}`, id: `${prefix}${section.id}` }, h(level, null, section.title), body));
   }
   return out;
@@ -81,8 +100,11 @@ function systemReport(sections: () => ReportSection[]): ReportTemplate {
   };
 }
 
-/** An entity's whole TechDocs site as one PDF: cover, table of contents, a chapter per page. */
-function techdocsPdf(readerFor: (entity: Entity) => TechDocsFileReader): ReportTemplate {
+/** Reads `entity`'s TechDocs site as `credentials`. */
+export type TechDocsReaderFactory = (entity: Entity, credentials: BackstageCredentials) => TechDocsFileReader;
+
+/** An entity's whole TechDocs site as one PDF: cover, table of contents, a chapter per page (at most `maxPages`). */
+function techdocsPdf(readerFor: TechDocsReaderFactory, maxPages?: number): ReportTemplate {
   return {
     id: 'techdocs',
     title: 'TechDocs to PDF',
@@ -92,8 +114,11 @@ function techdocsPdf(readerFor: (entity: Entity) => TechDocsFileReader): ReportT
       what: 'entities with TechDocs (a backstage.io/techdocs-ref annotation)',
       test: entity => !!entity.metadata.annotations?.['backstage.io/techdocs-ref'],
     },
-    async build({ entity }, onProgress) {
-      const pages = await readDocsPages(readerFor(entity), (done, total) => onProgress?.(done / total, `reading page ${done + 1} of ${total}`));
+    async build({ entity, credentials }, onProgress) {
+      const pages = await readDocsPages(readerFor(entity, credentials), {
+        maxPages,
+        onPage: (done, total) => onProgress?.(done / total, `reading page ${done + 1} of ${total}`),
+      });
       const anchor = (i: number) => `page-${i}`;
       const generated = new Date().toISOString().slice(0, 16).replace('T', ' ');
       const toc = h('section', { key: 'toc', className: 'toc' }, h('h2', null, 'Contents'),
@@ -107,8 +132,9 @@ function techdocsPdf(readerFor: (entity: Entity) => TechDocsFileReader): ReportT
 }
 
 /** The templates this installation offers, keyed by id. */
-export function createTemplates(sections: () => ReportSection[], techdocs?: (entity: Entity) => TechDocsFileReader): Map<string, ReportTemplate> {
-  const all = [serviceOverview(sections), systemReport(sections), ...(techdocs ? [techdocsPdf(techdocs)] : [])];
+export function createTemplates(sections: () => ReportSection[], options: { techdocs?: TechDocsReaderFactory; maxTechDocsPages?: number } = {}): Map<string, ReportTemplate> {
+  const { techdocs, maxTechDocsPages } = options;
+  const all = [serviceOverview(sections), systemReport(sections), ...(techdocs ? [techdocsPdf(techdocs, maxTechDocsPages)] : [])];
   return new Map(all.map(t => [t.id, t]));
 }
 

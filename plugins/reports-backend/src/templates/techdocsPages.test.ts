@@ -59,9 +59,9 @@ describe('TechDocs to PDF, from a site built by the real mkdocs', () => {
     expect(pages[0].html).not.toContain(`${c}/md-image`); // replaced by its alt text
     expect(read.asked.every(p => !p.includes('127.0.0.1'))).toBe(true); // only site paths are read
 
-    const template = createTemplates(() => [], () => read).get('techdocs')!;
+    const template = createTemplates(() => [], { techdocs: () => read }).get('techdocs')!;
     const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'voice-gateway', title: 'Voice gateway', annotations: { 'backstage.io/techdocs-ref': 'dir:.' } }, spec: {} };
-    const html = await template.build({ entity, credentials: {} as any, getEntity: async () => undefined });
+    const html = await template.build({ entity, credentials: {} as any, getEntity: async () => undefined, signal: new AbortController().signal });
     const pdf = await new PdfRenderer(pool).render(html, { format: 'A4', title: 'TechDocs' });
     await new Promise(r => setTimeout(r, 300));
     canary.closeAllConnections();
@@ -82,7 +82,7 @@ describe('TechDocs to PDF, from a site built by the real mkdocs', () => {
   it('resolves references only inside the site', () => {
     expect(resolveInSite('guide/index.html', '../img/a.png')).toBe('img/a.png');
     expect(resolveInSite('index.html', 'img/a.png?x=1')).toBe('img/a.png');
-    for (const ref of ['http://127.0.0.1/x', '//evil/x', '/etc/passwd', 'file:///etc/passwd', '../../x', 'data:image/png;base64,AA']) {
+    for (const ref of ['http://127.0.0.1/x', '//evil/x', '/etc/passwd', 'file:///etc/passwd', '../../x', 'data:image/png;base64,AA', '%2e%2e/%2e%2e/x', 'img\\..\\..\\x', '%252e%252e/x']) {
       expect([ref, resolveInSite('index.html', ref)]).toEqual([ref, undefined]);
     }
   });

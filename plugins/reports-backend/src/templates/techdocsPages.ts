@@ -20,9 +20,39 @@ export interface DocsPage {
 const DROP = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'button', 'link', 'meta', 'base', 'style', 'video', 'audio', 'source', 'track', 'noscript', 'template', 'image', 'use']);
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
+/** Decoded as a server might (up to three times: `%252e` → `%2e` → `.`); undefined when malformed. */
+function decodedForms(path: string): string[] | undefined {
+  const forms = [path];
+  for (let i = 0; i < 3; i++) {
+    try {
+      const next = decodeURIComponent(forms[forms.length - 1]);
+      if (next === forms[forms.length - 1]) break;
+      forms.push(next);
+    } catch {
+      return undefined;
+    }
+  }
+  return forms;
+}
+
+/**
+ * `path` when it names a file inside the entity's own site: relative, no `.` or `..` segment,
+ * no backslash, control character or empty segment, in any decoding of it. Undefined otherwise.
+ */
+export function siteFilePath(path: string): string | undefined {
+  const forms = decodedForms(path);
+  if (!path || !forms) return undefined;
+  for (const form of forms) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\\\x00-\x1f\x7f]/.test(form) || form.startsWith('/')) return undefined;
+    if (form.split('/').some(segment => segment === '' || segment === '.' || segment === '..')) return undefined;
+  }
+  return path;
+}
+
 /** A path inside the site for a reference from `page`; undefined for anything outside it. */
 export function resolveInSite(page: string, ref: string): string | undefined {
-  if (!ref || /^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//') || ref.startsWith('/')) return undefined;
+  if (!ref || /^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//') || ref.startsWith('/') || ref.includes('\\')) return undefined;
   const base = page.split('/').slice(0, -1);
   for (const part of ref.split(/[?#]/)[0].split('/')) {
     if (part === '..') {
@@ -30,7 +60,7 @@ export function resolveInSite(page: string, ref: string): string | undefined {
       base.pop();
     } else if (part && part !== '.') base.push(part);
   }
-  return base.join('/');
+  return siteFilePath(base.join('/'));
 }
 
 /**
@@ -73,8 +103,16 @@ function escapeText(s: string) {
   return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The site's pages in navigation order (mkdocs' search index lists them that way). */
-export async function readDocsPages(read: TechDocsFileReader, onPage?: (done: number, total: number) => void): Promise<DocsPage[]> {
+/**
+ * The site's pages in navigation order (mkdocs' search index lists them that way), at most
+ * `maxPages` of them and then a page saying how many were left out. Locations that leave the
+ * site are skipped.
+ */
+export async function readDocsPages(
+  read: TechDocsFileReader,
+  options: { maxPages?: number; onPage?: (done: number, total: number) => void } = {},
+): Promise<DocsPage[]> {
+  const { maxPages = Infinity, onPage } = options;
   if (!(await read('techdocs_metadata.json'))) throw new DocsNotGeneratedError('docs not generated yet: this entity has no built TechDocs site; open its Docs tab or wait for the warm-up build, then try again');
   const index = await read('search/search_index.json');
   let paths: string[] = [];
@@ -83,14 +121,22 @@ export async function readDocsPages(read: TechDocsFileReader, onPage?: (done: nu
     paths = [...new Set(docs.map(d => d.location.split('#')[0]))];
   }
   if (paths.length === 0) paths = [''];
+  const files = paths.map(location => siteFilePath(`${location}${location === '' || location.endsWith('/') ? 'index.html' : ''}`)).filter((p): p is string => !!p);
   const pages: DocsPage[] = [];
-  for (const [i, location] of paths.entries()) {
-    onPage?.(i, paths.length);
-    const path = `${location}${location === '' || location.endsWith('/') ? 'index.html' : ''}`;
+  const kept = files.slice(0, maxPages);
+  for (const [i, path] of kept.entries()) {
+    onPage?.(i, kept.length);
     const file = await read(path);
     if (!file) continue;
     const { title, html } = await sanitizeArticle(file.body.toString('utf8'), path, read);
     pages.push({ path, title, html });
+  }
+  if (files.length > kept.length) {
+    pages.push({
+      path: '',
+      title: 'Left out',
+      html: `<p>The site has ${files.length} pages; this PDF holds the first ${kept.length} (reports.limits.maxTechDocsPages).</p>`,
+    });
   }
   return pages;
 }
