@@ -1,5 +1,22 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  reportsSectionsExtensionPoint,
+  type ReportSection,
+} from '@stacktalk/plugin-reports-node';
+import Router from 'express-promise-router';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { streamRatesSection, type StreamSummary } from './reportSection';
+import {
+  streamRatesReportSectionModule,
+  streamRatesSection,
+  type StreamSummary,
+} from './reportSection';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const summary = (state: string, reason?: string): StreamSummary => ({
@@ -75,5 +92,73 @@ describe('the Stream rates report section', () => {
     );
     expect(html).not.toContain('<svg');
     expect(streamRatesSection([])).toBeUndefined();
+  });
+});
+
+describe('the Stream rates report section, asked on behalf of the requester', () => {
+  it("calls the stream viewer as the report's requester, never as the reports plugin", async () => {
+    const sections: ReportSection[] = [];
+    const callers: string[] = [];
+    // The reports plugin's extension point, and a stream viewer that notes who asks it.
+    const reports = createBackendPlugin({
+      pluginId: 'reports',
+      register(env) {
+        env.registerExtensionPoint(reportsSectionsExtensionPoint, {
+          addSection: (...more) => sections.push(...more),
+        });
+        env.registerInit({ deps: {}, async init() {} });
+      },
+    });
+    const streamViewer = createBackendPlugin({
+      pluginId: 'stream-viewer',
+      register(env) {
+        env.registerInit({
+          deps: {
+            httpRouter: coreServices.httpRouter,
+            httpAuth: coreServices.httpAuth,
+          },
+          async init({ httpRouter, httpAuth }) {
+            const router = Router();
+            router.get('/streams/summary', async (req, res) => {
+              const { principal } = await httpAuth.credentials(req, {
+                allow: ['user', 'service'],
+              });
+              callers.push(
+                principal.type === 'user'
+                  ? principal.userEntityRef
+                  : principal.subject,
+              );
+              if (principal.type !== 'user') {
+                res.json({ streams: [summary('live')] });
+                return;
+              }
+              res
+                .status(403)
+                .json({
+                  error: { name: 'NotAllowedError', message: 'not yours' },
+                });
+            });
+            httpRouter.use(router);
+          },
+        });
+      },
+    });
+    await startTestBackend({
+      features: [reports, streamViewer, streamRatesReportSectionModule],
+    });
+    const entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'api' },
+      spec: {},
+    };
+    const section = await sections[0].render({
+      entity,
+      credentials: mockCredentials.user('user:default/bob'),
+      getEntity: async () => undefined,
+      signal: new AbortController().signal,
+    });
+    expect(callers).toEqual(['user:default/bob']);
+    expect(section).toBeUndefined(); // refused: left out
   });
 });

@@ -141,7 +141,9 @@ export function streamRatesSection(summaries: StreamSummary[]) {
 /**
  * Adds "Stream rates" to the service overview: for each Kafka topic / Redis stream of the
  * entity, the message rate over the last 5 minutes (a chart) and the range of its charted
- * fields. Left out for entities without streams.
+ * fields. Asked of the stream viewer on behalf of the person the report is for (field ranges
+ * only when they may read the stream's payloads); left out for entities without streams and
+ * when the stream viewer refuses them.
  */
 export const streamRatesReportSectionModule = createBackendModule({
   pluginId: 'reports',
@@ -159,10 +161,11 @@ export const streamRatesReportSectionModule = createBackendModule({
           id: 'stream-rates',
           title: 'Stream rates',
           order: 50,
-          async render({ entity }) {
+          async render({ entity, credentials, signal }) {
             const ref = stringifyEntityRef(entity);
+            // As the report's requester: the figures they could see on the Streams tab.
             const { token } = await auth.getPluginRequestToken({
-              onBehalfOf: await auth.getOwnServiceCredentials(),
+              onBehalfOf: credentials,
               targetPluginId: 'stream-viewer',
             });
             const response = await fetch(
@@ -171,8 +174,12 @@ export const streamRatesReportSectionModule = createBackendModule({
               )}/streams/summary?entityRef=${encodeURIComponent(ref)}`,
               {
                 headers: { Authorization: `Bearer ${token}` },
+                signal,
               },
             );
+            if (response.status === 401 || response.status === 403) {
+              return undefined; // not theirs to see
+            }
             if (!response.ok) {
               logger.warn(
                 `No stream rates section for ${ref}: the stream viewer answered ${response.status}`,
