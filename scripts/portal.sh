@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Running the portal in the foreground for `make start`: the full log goes to data/logs/portal.log,
+# the terminal shows warnings, errors and the address once the portal is ready, and Ctrl-C stops
+# the portal and everything this script started (the fixture Kubernetes API). Sourced after lib.sh.
+
+PORTAL_LOG="$ROOT/data/logs/portal.log"
+
+# show_portal_log: reads the backend's log lines and prints only what a person at the terminal
+# needs: warnings, errors, and the address once every plugin has started. (Every HTTP request is
+# logged at info level: about 2,200 lines in 12 minutes of use.)
+show_portal_log() {
+  local line plain
+  while IFS= read -r line; do
+    plain=$(printf '%s' "$line" | sed 's/\x1b\[[0-9;]*m//g')
+    case "$plain" in
+      *' warn '* | *' error '* | *Error:* | *ERR!*) printf '%s\n' "$line" ;;
+      *'Plugin initialization complete'*)
+        log "StackTalk Portal is ready: http://localhost:7007  (Ctrl-C stops it; full log: ${PORTAL_LOG#"$ROOT/"})" ;;
+    esac
+  done
+}
+
+# stop_started_processes: stops what this run started, and only that (a fixture server that was
+# already running when `make start` began is left alone). Safe to call twice.
+stop_started_processes() {
+  local pid
+  for pid in ${PORTAL_PID:-} ${LOG_TAIL_PID:-} ${KUBERNETES_FIXTURE_PID:-}; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  # The portal shuts its plugins down gracefully; give it a few seconds.
+  for _ in $(seq 1 50); do
+    kill -0 "${PORTAL_PID:-0}" 2>/dev/null || kill -0 "${KUBERNETES_FIXTURE_PID:-0}" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "${KUBERNETES_FIXTURE_PID:-}" ] && kill -KILL "$KUBERNETES_FIXTURE_PID" 2>/dev/null || true
+  PORTAL_PID='' LOG_TAIL_PID='' KUBERNETES_FIXTURE_PID=''
+}
+
+# run_portal BACKEND-ARGS...: runs the backend until it exits or Ctrl-C. Exits 0 after Ctrl-C (no
+# "make: *** Error 130"), else with the backend's status.
+run_portal() {
+  mkdir -p "$(dirname "$PORTAL_LOG")"
+  [ -f "$PORTAL_LOG" ] && mv "$PORTAL_LOG" "$PORTAL_LOG.1"
+  : > "$PORTAL_LOG"
+  log "starting StackTalk Portal (ready in about a minute; full log in ${PORTAL_LOG#"$ROOT/"}, warnings and errors show here)"
+  trap stop_started_processes EXIT
+  local interrupted=0 status=0
+  trap 'interrupted=1; log "stopping StackTalk Portal…"; kill -TERM "${PORTAL_PID:-0}" 2>/dev/null || true' INT TERM
+  "${BACKEND_CMD[@]}" "$@" >> "$PORTAL_LOG" 2>&1 &
+  PORTAL_PID=$!
+  # The filter ends when tail is stopped (end of its input).
+  tail -n +1 -F "$PORTAL_LOG" 2> /dev/null > >(show_portal_log) &
+  LOG_TAIL_PID=$!
+  # `wait` returns early when a trapped signal arrives; keep waiting until the portal has exited.
+  while kill -0 "$PORTAL_PID" 2>/dev/null; do
+    wait "$PORTAL_PID" 2>/dev/null && status=0 || status=$?
+  done
+  stop_started_processes
+  if [ "$interrupted" = 1 ]; then
+    log "stopped"
+    return 0
+  fi
+  warn "StackTalk Portal exited (status $status); the end of ${PORTAL_LOG#"$ROOT/"}:"
+  tail -n 20 "$PORTAL_LOG" >&2
+  return "$status"
+}
