@@ -7,6 +7,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import { produceTransactions } from '../../dev/kafka-mock/txnProducer';
 import { KafkaTopicSource } from './KafkaTopicSource';
 import { endTailThread } from './kafkaTail';
 import { startOf, type MessageBatch } from './types';
@@ -47,7 +48,11 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
   let mock: KafkaMock;
   let producer: Producer;
   beforeAll(async () => {
-    mock = await startKafkaMock(['stacktalk.codecs:2', 'stacktalk.broken:1']);
+    mock = await startKafkaMock([
+      'stacktalk.codecs:2',
+      'stacktalk.broken:1',
+      'stacktalk.txn:1',
+    ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
       logLevel: logLevel.NOTHING,
@@ -220,5 +225,42 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
     );
     expect(read).toEqual(['0:0=k/before', '0:5=k/after']);
     expect(note).toBe(seen.notices.slice(0, 2).join('; '));
+  });
+
+  it("reads a librdkafka transactional producer's lz4 batches, live and in history", async () => {
+    const topic = 'stacktalk.txn';
+    const { source, seen } = await tail(topic);
+    produceTransactions(mock.bootstrap, topic, 'lz4', [
+      'commit:committed-1,committed-2',
+      'abort:aborted-1',
+      'commit:committed-3',
+    ]);
+    kcat(topic, 0, 'zstd', ['k:after']);
+    await until(
+      () => seen.lines.some(l => l.endsWith('/after')),
+      'the message after the transactions',
+    );
+    const read = (lines: string[]) => lines.filter(l => !l.includes('aborted'));
+    expect(read(seen.lines)).toEqual([
+      '0:0=/committed-1',
+      '0:1=/committed-2',
+      expect.stringMatching(/^0:\d+=\/committed-3$/),
+      expect.stringMatching(/^0:\d+=k\/after$/),
+    ]);
+    // librdkafka's mock broker writes no commit/abort markers and lists no aborted transaction
+    // (librdkafka's own read_committed consumer shows 'aborted-1' too): the aborted message
+    // cannot be told apart here. That it is left out is tested on broker batches in
+    // kafkaDecoding.test.ts.
+    expect(seen.notices).toEqual([]);
+    expect(seen.states).toEqual(['connecting', 'live']);
+    const history: string[] = [];
+    await source.backfill(
+      { kind: 'offset', offset: '0' },
+      Date.now() + 60_000,
+      batch => history.push(...linesOf(batch)),
+      1000,
+    );
+    expect(history).toEqual(seen.lines);
+    await source.stop();
   });
 });
