@@ -1,6 +1,43 @@
 export interface Config {
   /** StackTalk reports plugin. */
   reports?: {
+    /** What one person, and one report, may take (README, "Security"). */
+    limits?: {
+      /**
+       * Reports one person may have waiting or rendering at once; more answer 429 with the
+       * reason (default 5). A schedule's reports count only toward `queue.maxQueued`.
+       * @visibility backend
+       */
+      maxQueuedPerUser?: number;
+      /**
+       * Schedules one person may have; more answer 429 with the reason (default 10).
+       * @visibility backend
+       */
+      maxSchedulesPerUser?: number;
+      /**
+       * The shortest time between two runs of a schedule, in minutes; a cron that runs more
+       * often answers 400 with the reason (default 60).
+       * @visibility backend
+       */
+      minScheduleIntervalMinutes?: number;
+      /**
+       * Seconds a whole job may take (sections, render, preview) before it fails with the
+       * reason, not retried (default 300).
+       * @visibility backend
+       */
+      jobTimeoutSeconds?: number;
+      /**
+       * A larger PDF fails its job with the reason (default 50).
+       * @visibility backend
+       */
+      maxPdfMegabytes?: number;
+      /**
+       * Pages of a TechDocs site put in one PDF; the rest are left out with a page saying so
+       * (default 300).
+       * @visibility backend
+       */
+      maxTechDocsPages?: number;
+    };
     chromium?: {
       /** Path of Chromium / Chrome; default: Debian's /usr/bin/chromium when present. */
       executablePath?: string;
@@ -12,7 +49,7 @@ export interface Config {
     /** Seconds before a render is stopped with a clear error (default 120). */
     renderTimeoutSeconds?: number;
     queue?: {
-      /** Queued jobs beyond this are refused with 429 + Retry-After (default 100). */
+      /** Jobs waiting or rendering beyond this are refused with 429 + Retry-After (default 100). */
       maxQueued?: number;
       /** Attempts of a job whose Chromium died (default 3). */
       maxAttempts?: number;

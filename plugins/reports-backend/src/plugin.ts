@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import os from 'node:os';
-import { reportsPermissions } from '@stacktalk/plugin-reports-common';
+import { reportsPermissions, type ReportJob } from '@stacktalk/plugin-reports-common';
 import { reportsSectionsExtensionPoint, type ReportSection } from '@stacktalk/plugin-reports-node';
 import { BUILTIN_SECTIONS } from './templates/builtinSections';
 import { createTemplates } from './templates/ReportTemplates';
@@ -17,6 +17,12 @@ import { ReportWorker } from './service/ReportWorker';
 import { ReportSchedules } from './service/ReportSchedules';
 import { createRouter } from './service/router';
 import { createTechDocsReader } from './templates/techdocsReader';
+
+/** Why a job has no requester's credentials, for the lines that say what was left out. */
+function whyRequesterAway(job: ReportJob) {
+  if (job.scheduleId) return `this report was made by a schedule while ${job.createdBy} was away`;
+  return `${job.createdBy} was no longer signed in to this portal instance when the report was rendered (it waited, was retried, or the portal restarted)`;
+}
 
 /** PDF reports of catalog entities: /api/reports. */
 export const reportsPlugin = createBackendPlugin({
@@ -87,11 +93,7 @@ export const reportsPlugin = createBackendPlugin({
             const credentials = requester ?? (await auth.getOwnServiceCredentials());
             const entity = await catalog.getEntityByRef(job.entityRef, { credentials });
             if (!entity) return undefined;
-            const requesterAway = requester
-              ? undefined
-              : job.scheduleId
-                ? `this report was made by a schedule while ${job.createdBy} was away`
-                : `${job.createdBy} was no longer signed in to this portal instance when the report was rendered (it waited, was retried, or the portal restarted)`;
+            const requesterAway = requester ? undefined : whyRequesterAway(job);
             return { entity, credentials, signal, getEntity: ref => catalog.getEntityByRef(ref, { credentials }), ...(requesterAway ? { requesterAway } : {}) };
           },
         });

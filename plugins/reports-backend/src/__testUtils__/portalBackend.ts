@@ -8,7 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackTalkPermissionPolicy } from '@stacktalk/plugin-permission-backend-module-stacktalk-policy';
+// The real secrets plugin and its report section, in the test backend only.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import secretsPlugin from '@stacktalk/plugin-secrets-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import secretsReportSection from '@stacktalk/plugin-secrets-backend/reports';
 import reportsPlugin from '../index';
 

@@ -129,8 +129,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       res.status(202).json(job);
     } catch (error) {
       worker.requesters.take(id);
-      if (error instanceof QuotaError) return tooManyRequests(req, res, error);
-      throw error;
+      if (!(error instanceof QuotaError)) throw error;
+      tooManyRequests(req, res, error);
     }
   });
 
@@ -140,8 +140,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     try {
       res.status(201).json(await schedules.create({ ...request, cron: req.body?.cron, createdBy: credentials.principal.userEntityRef }));
     } catch (error) {
-      if (error instanceof QuotaError) return tooManyRequests(req, res, error);
-      throw error;
+      if (!(error instanceof QuotaError)) throw error;
+      tooManyRequests(req, res, error);
     }
   });
 
