@@ -106,6 +106,21 @@ describe("kafkaDecoding: kafkajs's decoder of a partition's records, reading pas
       '6=g',
       '7=h',
     ]);
+    // A header as corrupt as its records (last offset delta 2^30): never past the next batch.
+    const header = Buffer.from(corrupt);
+    header.writeInt32BE(2 ** 30, 23);
+    expect(
+      values(
+        await ours.decodeMessages(
+          fetched(Buffer.concat([good[0], header, good[1]])),
+        ),
+      )[3],
+    ).toEqual(
+      expect.objectContaining({
+        offset: '5',
+        undecodable: { from: '3', reason: 'corrupt batch (CRC mismatch)' },
+      }),
+    );
     // A partial batch at the end of a fetch (maxBytes) is left for the next fetch, as kafkajs does.
     const partial = Buffer.concat([good[0], good[1].subarray(0, 70)]);
     expect(values(await ours.decodeMessages(fetched(partial)))).toEqual([
@@ -129,6 +144,22 @@ describe("kafkaDecoding: kafkajs's decoder of a partition's records, reading pas
         expect(decoded).toEqual(await theirs(fetched(bytes)));
         expect(decoded.map((m: any) => m.value.toString())).toEqual(['x', 'y']);
       }
+    // Record batches, then older messages (a topic whose message format changed).
+    const v1 = Buffer.from(
+      MessageSet({
+        messageVersion: 1,
+        compression: Types.None,
+        entries: [{ key: null, value: Buffer.from('old'), timestamp: 1 }],
+      }).buffer,
+    );
+    v1.writeBigInt64BE(BigInt(2), 0);
+    expect(
+      values(
+        await ours.decodeMessages(
+          fetched(Buffer.concat([await batch(0, ['a', 'b']), v1])),
+        ),
+      ),
+    ).toEqual(['0=a', '1=b', '2=old']);
     // A v1 message set whose compressed wrapper says gzip but holds no gzip data.
     const wrapper = MessageSet({
       messageVersion: 1,

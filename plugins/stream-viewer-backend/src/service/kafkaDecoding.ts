@@ -140,19 +140,28 @@ export function readPastUndecodable(
   async function recordBatches(buffer: Buffer) {
     const decoder = new Decoder(buffer);
     const records: any[] = [];
-    while (buffer.length - decoder.offset >= HEADER) {
+    while (buffer.length - decoder.offset > MAGIC) {
       const start = decoder.offset;
       const end = start + 12 + buffer.readInt32BE(start + LENGTH);
       // The tail of a fetch can be a partial batch (maxBytes): kafkajs stops there too.
       if (end > buffer.length) break;
+      // Older messages after record batches (a topic whose format changed): the rest is a
+      // message set (kafkajs's decoder stops at a record batch after it: read next fetch).
+      if (buffer.readInt8(start + MAGIC) !== 2) {
+        for (const m of await messageSet(buffer.subarray(start)))
+          records.push(m);
+        break;
+      }
+      if (end - start < HEADER) {
+        // Too short to be a record batch: skip its first offset (the rest is read next fetch).
+        const from = buffer.readBigInt64BE(start);
+        records.push(
+          marker(from, from, '-1', `a record batch shorter than its header`),
+        );
+        break;
+      }
       const codec = buffer.readInt16BE(start + ATTRIBUTES) & 0x7;
       try {
-        if (buffer.readInt8(start + MAGIC) !== 2)
-          throw new Error(
-            `message format v${buffer.readInt8(
-              start + MAGIC,
-            )} after a record batch`,
-          );
         if (codec > KNOWN_CODECS)
           throw new Error(`unknown compression codec ${codec}`);
         const batch = await RecordBatchDecoder(decoder);
@@ -160,10 +169,18 @@ export function readPastUndecodable(
       } catch (error: any) {
         if (error?.name === 'KafkaJSPartialMessageError') break;
         const from = buffer.readBigInt64BE(start);
+        // Its last offset, from a header that may be corrupt: never past the next batch.
+        let to =
+          from +
+          BigInt(Math.max(0, buffer.readInt32BE(start + LAST_OFFSET_DELTA)));
+        if (buffer.length - end >= 8) {
+          const next = buffer.readBigInt64BE(end);
+          if (next > from && next <= to) to = next - BigInt(1);
+        }
         records.push(
           marker(
             from,
-            from + BigInt(buffer.readInt32BE(start + LAST_OFFSET_DELTA)),
+            to,
             String(buffer.readBigInt64BE(start + MAX_TIMESTAMP)),
             why(buffer, start, end, error),
           ),
