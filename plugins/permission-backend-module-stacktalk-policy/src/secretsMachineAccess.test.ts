@@ -43,7 +43,7 @@ describe.each(databases.eachSupportedId())('secrets machine access on %s', datab
     const bearer = `Bearer ${ENV.SECRETS_EXPORT_TOKEN}`;
     const prodExport = await request(server).get(`${E}/environments/production/export`).set('Authorization', bearer);
     expect([prodExport.status, prodExport.body.error?.message]).toEqual([200, undefined]);
-    expect(prodExport.text).toContain(`API_KEY: ${Buffer.from('for-prod').toString('base64')}`);
+    expect(prodExport.text).toContain(`"API_KEY": "${Buffer.from('for-prod').toString('base64')}"`);
     await request(server).get(`${E}/environments/staging/export`).set('Authorization', bearer).expect(200);
     // The same token may call nothing else; the other static token may not export.
     await request(server).get(`${E}/secrets`).set('Authorization', bearer).expect(403);

@@ -126,19 +126,29 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     await alice.put(S('development', 'TOKEN'), { value: 'tok', expectedVersion: 0 }).expect(200);
     await alice.put(S('staging', 'API_KEY'), { value: 'staging-key', expectedVersion: 0 }).expect(200);
 
-    const dotenv = await alice.get(`${E}/environments/development/export`).expect(200);
-    expect(dotenv.headers['content-disposition']).toBe('attachment; filename="payments-api.development.env"');
-    expect(dotenv.text).toContain('API_KEY="a \\"quoted\\" \\$value\\nline 2"\nTOKEN="tok"\n');
+    const systemd = await alice.get(`${E}/environments/development/export`).expect(200);
+    expect(systemd.headers['content-disposition']).toBe('attachment; filename="payments-api.development.systemd.env"');
+    expect(systemd.text).toContain('API_KEY="a \\"quoted\\" \\$value\nline 2"\nTOKEN="tok"\n');
 
     const appSpec = await alice.get(`${E}/environments/staging/export`).expect(200);
-    expect(appSpec.text).toContain('envs:\n  - key: API_KEY\n    scope: RUN_AND_BUILD_TIME\n    type: SECRET\n    value: "staging-key"');
+    expect(appSpec.text).toContain('envs:\n  - key: "API_KEY"\n    scope: RUN_AND_BUILD_TIME\n    type: SECRET\n    value: "staging-key"');
 
     const k8s = await alice.get(`${E}/environments/development/export?format=kubernetes`).expect(200);
     expect(k8s.text).toContain('kind: Secret');
-    expect(k8s.text).toContain(`  TOKEN: ${Buffer.from('tok').toString('base64')}`);
+    expect(k8s.text).toContain(`  "TOKEN": "${Buffer.from('tok').toString('base64')}"`);
+
+    // A format whose reader would change a value refuses the whole file, naming the secret.
+    const refused = await alice.get(`${E}/environments/development/export?format=docker-env-file`).expect(409);
+    expect(refused.body.error.message).toMatch(/^The docker-env-file format .* cannot carry every secret exactly, so nothing was exported\. API_KEY: it has a line feed/);
+    expect(refused.text).not.toContain('quoted');
 
     const exports = (await alice.get(`${E}/audit?action=export`)).body.events;
-    expect(exports.map((e: any) => e.detail)).toEqual(['kubernetes: API_KEY@v1, TOKEN@v1', 'app-platform: API_KEY@v1', 'dotenv: API_KEY@v1, TOKEN@v1']);
+    expect(exports.map((e: any) => [e.outcome, e.detail])).toEqual([
+      ['denied', 'docker-env-file cannot carry API_KEY'],
+      ['allowed', 'kubernetes: API_KEY@v1, TOKEN@v1'],
+      ['allowed', 'app-platform: API_KEY@v1'],
+      ['allowed', 'systemd: API_KEY@v1, TOKEN@v1'],
+    ]);
   });
 
   it('lets a granted machine token export, audited as that subject, and nothing else', async () => {
@@ -147,7 +157,7 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     const ci = as(CI);
     const res = await ci.get(`${E}/environments/staging/export?format=dotenv`);
     expect(res.status).toBe(200);
-    expect(res.text).toContain('API_KEY="for-ci"');
+    expect(res.text).toContain("API_KEY='for-ci'");
     await ci.get(`${E}/environments/development/export`).expect(403); // not granted for development
     await as(OTHER_SERVICE).get(`${E}/environments/staging/export`).expect(403);
     // Every other route is for users only.

@@ -78,16 +78,27 @@ export interface KeyUsage {
   records: number;
 }
 
-export type ExportFormat = 'dotenv' | 'kubernetes' | 'app-platform';
+/** Export formats, each named after the program that reads the file. */
+export type ExportFormat = 'systemd' | 'docker-env-file' | 'shell' | 'dotenv' | 'kubernetes' | 'app-platform';
 
-export const EXPORT_FORMATS: ExportFormat[] = ['dotenv', 'kubernetes', 'app-platform'];
+export const EXPORT_FORMATS: ExportFormat[] = ['systemd', 'docker-env-file', 'shell', 'dotenv', 'kubernetes', 'app-platform'];
 
 export function isExportFormat(value: unknown): value is ExportFormat {
   return EXPORT_FORMATS.includes(value as ExportFormat);
 }
 
+/** What the UI says about each format: its name and where the file goes. */
+export const EXPORT_FORMAT_INFO: Record<ExportFormat, { label: string; where: string }> = {
+  systemd: { label: 'systemd EnvironmentFile', where: 'EnvironmentFile=/etc/<service>.env in the service unit (Droplets)' },
+  'docker-env-file': { label: 'Docker env file', where: 'docker run --env-file FILE, or env_file with format: raw in Compose' },
+  shell: { label: 'POSIX shell', where: 'set -a; . ./FILE; set +a in sh, dash or bash before starting the app' },
+  dotenv: { label: '.env for dotenv', where: ".env in the app's folder, read by the dotenv npm package or python-dotenv" },
+  kubernetes: { label: 'Kubernetes Secret', where: 'kubectl apply --server-side -f FILE, then envFrom: secretRef in the Deployment' },
+  'app-platform': { label: 'App Platform envs', where: 'the envs: of the App Platform app spec (doctl apps update --spec)' },
+};
+
 export const EXPORT_FORMAT_BY_DEPLOYMENT: Record<DeploymentMode, ExportFormat> = {
-  droplet: 'dotenv',
+  droplet: 'systemd',
   kubernetes: 'kubernetes',
   'app-platform': 'app-platform',
 };

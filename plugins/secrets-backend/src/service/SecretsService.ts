@@ -12,7 +12,7 @@ import {
 import type { SecretStore } from './SecretStore';
 import type { ScopeAuthorizer } from './ScopeAuthorizer';
 import type { MachineGrant } from './config';
-import { EXPORTERS, type ExportDocument } from './exporters';
+import { exportFile, ExportRefusedError, type ExportDocument } from './exports';
 import type { AuditQuery } from './AuditLog';
 import { validateSecretName } from './validation';
 
@@ -183,20 +183,27 @@ export class SecretsService {
     return this.export(entity, environment, format, who);
   }
 
+  /**
+   * Every value is checked against the format's reader before the file is written; a refusal
+   * sends nothing and is audited as a denied export naming the secrets (never their values).
+   */
   private async export(entity: Entity, environment: string, format: ExportFormat | undefined, who: { actor: string; source: string }): Promise<ExportDocument> {
     const env = this.environment(environment);
     const chosen = format ?? EXPORT_FORMAT_BY_DEPLOYMENT[env.deployment];
-    const exporter = EXPORTERS[chosen];
     const entityRef = stringifyEntityRef(entity);
     const secrets = await this.store.revealEnvironment(entityRef, environment);
-    await this.store.audit.record({
-      ...who,
-      action: 'export',
-      entityRef,
-      environment,
-      detail: `${chosen}: ${secrets.map(s => `${s.name}@v${s.version}`).join(', ') || 'no secrets'}`,
-    });
-    return exporter(entity.metadata.name, env, secrets);
+    const exported = `${chosen}: ${secrets.map(s => `${s.name}@v${s.version}`).join(', ') || 'no secrets'}`;
+    try {
+      const file = exportFile(chosen, { entityName: entity.metadata.name, environment: env }, secrets);
+      await this.store.audit.record({ ...who, action: 'export', entityRef, environment, detail: exported });
+      return file;
+    } catch (error) {
+      if (error instanceof ExportRefusedError) {
+        const names = error.refusals.map(r => r.slice(0, r.indexOf(':'))).join(', ');
+        await this.store.audit.record({ ...who, action: 'export', entityRef, environment, outcome: 'denied', detail: `${chosen} cannot carry ${names}` });
+      }
+      throw error;
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import type { SecretsService } from './SecretsService';
 import type { Rewrapper } from './Rewrapper';
 import { AUDIT_ACTIONS, type AuditQuery } from './AuditLog';
 import type { ClientAddress } from './ClientAddress';
-import { parseExportFormat } from './exporters';
+import { parseExportFormat } from './exports';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;

@@ -1,6 +1,6 @@
 import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { AuditEvent, KeyUsage, SecretMetadata, SecretsEnvironment, SecretsMatrix } from '@stacktalk/plugin-secrets-common';
+import type { AuditEvent, ExportFormat, KeyUsage, SecretMetadata, SecretsEnvironment, SecretsMatrix } from '@stacktalk/plugin-secrets-common';
 
 export interface SecretWrite {
   value: string;
@@ -39,7 +39,8 @@ export interface SecretsApi {
   remove(entityRef: string, environment: string, name: string): Promise<void>;
   restore(entityRef: string, environment: string, name: string): Promise<void>;
   destroy(entityRef: string, environment: string, name: string): Promise<void>;
-  exportEnvironment(entityRef: string, environment: string): Promise<ExportFile>;
+  /** The environment's secrets as a file in `format` (default: the environment's deployment format). */
+  exportEnvironment(entityRef: string, environment: string, format?: ExportFormat): Promise<ExportFile>;
   audit(entityRef: string, filter?: AuditFilter): Promise<AuditEvent[]>;
   /** Admins: every entity's audit events. */
   portalAudit(filter?: AuditFilter): Promise<AuditEvent[]>;
@@ -111,8 +112,9 @@ export class SecretsClient implements SecretsApi {
   async destroy(entityRef: string, environment: string, name: string) {
     await this.call(`${this.secretPath(entityRef, environment, name)}/destroy`, { method: 'POST', body: JSON.stringify({ confirm: name }) });
   }
-  async exportEnvironment(entityRef: string, environment: string) {
-    const response = await this.call(`${entityPath(entityRef)}/environments/${encodeURIComponent(environment)}/export`);
+  async exportEnvironment(entityRef: string, environment: string, format?: ExportFormat) {
+    const query = format ? `?format=${encodeURIComponent(format)}` : '';
+    const response = await this.call(`${entityPath(entityRef)}/environments/${encodeURIComponent(environment)}/export${query}`);
     const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${environment}.txt`;
     return { filename, blob: await response.blob() };
   }

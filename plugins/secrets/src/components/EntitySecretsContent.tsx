@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
-import { Box, Button, ButtonGroup, Card, CardContent, Tab, Tabs, Typography } from '@material-ui/core';
+import { Box, Button, Card, CardContent, Tab, Tabs, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import AddIcon from '@material-ui/icons/Add';
-import GetAppIcon from '@material-ui/icons/GetApp';
 import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -14,6 +13,7 @@ import { SecretsMatrix } from './SecretsMatrix';
 import { SecretDialog, type SecretDialogTarget } from './SecretDialog';
 import { HistoryDialog } from './HistoryDialog';
 import { AuditTable } from './AuditTable';
+import { ExportButtons } from './ExportButtons';
 
 function download(filename: string, blob: Blob) {
   const url = URL.createObjectURL(blob);
@@ -91,22 +91,16 @@ export function EntitySecretsContent() {
         <Box display="flex" alignItems="center" justifyContent="space-between" flexWrap="wrap" style={{ gap: 8 }}>
           <Typography variant="h5">Secrets</Typography>
           <Box display="flex" style={{ gap: 8 }}>
-            {exportable.length > 0 && (
-              <ButtonGroup size="small" aria-label="Export">
-                {exportable.map(env => (
-                  <Button
-                    key={env.name}
-                    startIcon={<GetAppIcon />}
-                    onClick={() => run(`Exported ${env.name}`, async () => {
-                      const file = await api.exportEnvironment(entityRef, env.name);
-                      download(file.filename, file.blob);
-                    })}
-                  >
-                    Export {env.name}
-                  </Button>
-                ))}
-              </ButtonGroup>
-            )}
+            {exportable.map(env => (
+              <ExportButtons
+                key={env.name}
+                environment={env}
+                onExport={format => run(`Exported ${env.name} as ${format}`, async () => {
+                  const file = await api.exportEnvironment(entityRef, env.name, format);
+                  download(file.filename, file.blob);
+                })}
+              />
+            ))}
             {writable.length > 0 && (
               <Button variant="contained" color="primary" size="small" startIcon={<AddIcon />} onClick={() => setDialog({})}>
                 New secret
