@@ -90,6 +90,8 @@ ensure_os_deps() {
   ensure_os_packages "Kafka mock broker" librdkafka-dev gcc libc6-dev || true
   # kcat: a producer that is not kafkajs (librdkafka: compressed, mixed-codec batches) for the stream viewer's tests.
   ensure_os_packages "Kafka test producer" kcat || true
+  # The secrets export tests read the dotenv format back with python-dotenv (and dash for the shell one).
+  ensure_os_packages "secrets export tests" python3-dotenv dash || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
