@@ -12,7 +12,7 @@ import { fileName, saveBlob } from './files';
 const STATUS_COLOR: Record<string, string> = { done: '#e8f5e9', failed: '#ffebee', rendering: '#e3f2fd', queued: '#f5f5f5' };
 
 /**
- * Reports with who generated them and when, their status, download and delete: one entity's
+ * The caller's reports (an admin's: everyone's) with who generated them and when, their status, download and delete: one entity's
  * history, or with `showEntity` the newest reports across entities. While one of them is queued
  * or rendering (a scheduled one too), the list is fetched again every 2 s.
  */
@@ -39,7 +39,7 @@ export function ReportHistory(props: {
     { title: 'Generated', field: 'createdAt', render: j => new Date(j.createdAt).toLocaleString() },
     ...(props.showEntity ? [{ title: 'Entity', field: 'entityRef', render: (j: ReportJob) => <EntityRefLink entityRef={j.entityRef} /> }] : []),
     { title: 'Template', field: 'template', render: j => templateTitle(j.template) },
-    { title: 'By', field: 'createdBy', render: j => j.createdBy.replace(/^user:default\//, '') },
+    { title: 'By', field: 'createdBy', render: j => `${j.createdBy.replace(/^user:default\//, '')}${j.scheduleId ? ' (schedule)' : ''}` },
     {
       title: 'Status',
       field: 'status',
@@ -56,7 +56,12 @@ export function ReportHistory(props: {
               <IconButton
                 size="small"
                 aria-label={`Download report of ${new Date(j.createdAt).toLocaleString()}`}
-                onClick={async () => saveBlob(await api.download(j.id), fileName(j))}
+                onClick={() =>
+                  api.download(j.id).then(
+                    blob => saveBlob(blob, fileName(j)),
+                    e => onError(e.message),
+                  )
+                }
               >
                 <GetAppIcon fontSize="small" />
               </IconButton>
