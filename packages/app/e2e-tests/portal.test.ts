@@ -29,8 +29,8 @@ test.describe('StackTalk Portal', () => {
     await expect(page.getByText('Welcome to StackTalk Portal')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Portal guide' }).first()).toBeVisible();
     await expect(page.getByText('Owned by you and your teams')).toBeVisible();
-    // The guest acts as ada.okafor of the platform team, which owns the stacktalk system.
-    await expect(page.getByLabel('Owned entities').getByRole('link', { name: 'stacktalk', exact: true })).toBeVisible();
+    // The guest acts as ada.okafor of the platform team, which owns the stacktalk system (title StackTalk).
+    await expect(page.getByLabel('Owned entities').getByRole('link', { name: /^(StackTalk|stacktalk)$/ })).toBeVisible();
     // mkdocs and chromium are installed by the test set-up, so both features report available.
     await expect(page.getByText('TechDocs builds: available')).toBeVisible();
     await expect(page.getByText('Headless Chromium: available')).toBeVisible();
@@ -43,7 +43,8 @@ test.describe('StackTalk Portal', () => {
 
   test('catalog lists the example systems', async () => {
     await page.goto('/catalog?filters[kind]=system&filters[user]=all');
-    for (const system of ['stacktalk', 'voice-assistant', 'promptpulse']) {
+    // Systems show their titles (examples/*/system.yaml).
+    for (const system of ['StackTalk', 'Voice Assistant', 'PromptPulse']) {
       await expect(page.getByRole('link', { name: system, exact: true }).first()).toBeVisible();
     }
     await keepScreenshot(page, '02-catalog-systems');
@@ -54,7 +55,7 @@ test.describe('StackTalk Portal', () => {
     await expect(page.getByRole('heading', { name: /Report service/ }).first()).toBeVisible();
     const about = page.locator('article, [class*="MuiCard"]').filter({ hasText: 'About' }).first();
     await expect(about.getByRole('link', { name: 'reporting' })).toBeVisible();
-    await expect(about.getByRole('link', { name: 'stacktalk', exact: true })).toBeVisible();
+    await expect(about.getByRole('link', { name: 'StackTalk', exact: true })).toBeVisible();
     await keepScreenshot(page, '03-component-overview');
   });
 

@@ -12,6 +12,8 @@ import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
+import { secretsAdminPermission } from '@stacktalk/plugin-secrets-common';
+import { AdminNavItem } from './AdminNavItem';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -21,6 +23,8 @@ export const SidebarContent = NavContentBlueprint.make({
       ));
 
       nav.take('page:search'); // reached through the search group above
+      // Admin pages: listed only for people the permission policy lets in.
+      const secretsAdmin = nav.take('page:secrets');
 
       return (
         <Sidebar>
@@ -38,6 +42,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {/* StackTalk plugins register their own PageBlueprint nav items here. */}
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
+              <AdminNavItem permission={secretsAdminPermission}>{secretsAdmin}</AdminNavItem>
             </SidebarScrollWrapper>
           </SidebarGroup>
           <SidebarSpace />
