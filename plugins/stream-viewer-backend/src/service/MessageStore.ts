@@ -2,7 +2,6 @@ import {
   decodePayload,
   type DecodedKind,
   type LatestMessage,
-  type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
 import { PayloadReader } from './PayloadReader';
 import { kafkaMessageId, startOf, type MessageBatch } from './types';
@@ -62,14 +61,20 @@ function takeSpare(needed: number): SpareColumns | undefined {
  * per message it is 200,000 strings that every garbage collection copies, promotes and traces
  * while they are evicted and replaced at 20k/s. Here nothing per message lives on the JS heap:
  * chunks are few and large, and a chunk whose messages have all left is reused. Payloads are decoded
- * again only when someone looks: the latest 50, and a filter, which tests each message once
- * per filter.
+ * again only when someone looks (the latest 50); filters read them where they lie (`FilterView`).
  */
 export class MessageStore {
   private capacity!: number;
   /** Physical index of the oldest kept message; `length` messages follow it. */
   private head = 0;
   length = 0;
+  /**
+   * Messages dropped from the front since the store was made or last reordered: message i has
+   * the sequence number `dropped + i`, which stays its name while it is kept (filter views keep
+   * their place by it). `sortByTime` and `clear` renumber, and say so in `generation`.
+   */
+  dropped = 0;
+  generation = 0;
   private ts!: Float64Array;
   private partitions!: Int32Array;
   private offsets!: Float64Array;
@@ -100,8 +105,6 @@ export class MessageStore {
     at: number;
   };
   private fields: Float64Array[] = [];
-  /** Per filter: 0 not tested yet, 1 matches, 2 does not (physical index). */
-  private filters = new Map<string, Uint8Array>();
 
   constructor() {
     this.empty();
@@ -123,7 +126,8 @@ export class MessageStore {
     this.keyLengths = new Int32Array(0);
     this.idLengths = new Int32Array(0);
     this.fields = this.fields.map(() => new Float64Array(0));
-    this.filters.clear();
+    this.dropped = 0;
+    this.generation++;
   }
 
   /** Adds a column for a charted field and computes it for the kept messages. */
@@ -175,12 +179,10 @@ export class MessageStore {
     this.keyLengths = widen(this.keyLengths, Int32Array);
     this.idLengths = widen(this.idLengths, Int32Array);
     this.fields = this.fields.map(f => widen(f, Float64Array, Number.NaN));
-    for (const [k, m] of this.filters)
-      this.filters.set(k, widen(m, Uint8Array));
     this.capacity = capacity;
   }
 
-  /** Every per-message column but the filters'. */
+  /** Every per-message column. */
   private columns() {
     return [
       this.ts,
@@ -199,8 +201,7 @@ export class MessageStore {
   private compact() {
     const h = this.head;
     const end = h + this.length;
-    for (const column of [...this.columns(), ...this.filters.values()])
-      column.copyWithin(0, h, end);
+    for (const column of this.columns()) column.copyWithin(0, h, end);
     this.head = 0;
   }
 
@@ -301,14 +302,13 @@ export class MessageStore {
     this.kinds[j] = KIND_CODE[kind];
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) fields[i][j] = values[i];
-    if (this.filters.size)
-      for (const matches of this.filters.values()) matches[j] = 0;
     this.length++;
   }
 
   /** Drops the `n` oldest messages. */
   dropOldest(n: number) {
     const end = this.head + Math.min(n, this.length);
+    this.dropped += end - this.head;
     this.length -= end - this.head;
     this.head = end;
     if (this.length === 0) this.head = 0;
@@ -362,8 +362,18 @@ export class MessageStore {
     return this.chunkOf(j).subarray(at, at + this.sizes[j]);
   }
 
-  private valueAt(j: number): unknown {
-    return decodePayload(this.payload(j)).value;
+  /** The i-th oldest message's payload bytes, where they lie (valid until the store changes). */
+  payloadAt(i: number): Uint8Array {
+    return this.payload(this.head + i);
+  }
+
+  /** The i-th oldest message's payload, decoded again. */
+  valueAt(i: number): unknown {
+    return decodePayload(this.payloadAt(i)).value;
+  }
+
+  kind(i: number): DecodedKind {
+    return KINDS[this.kinds[this.head + i]];
   }
 
   /** The i-th oldest message with its payload decoded again. */
@@ -378,7 +388,7 @@ export class MessageStore {
       ...(key !== undefined ? { key } : {}),
       size: this.sizes[j],
       kind: KINDS[this.kinds[j]],
-      value: this.valueAt(j),
+      value: this.valueAt(i),
     };
   }
 
@@ -394,30 +404,6 @@ export class MessageStore {
     return lo;
   }
 
-  /**
-   * Whether the i-th message matches `filter`: each message is parsed and tested once per
-   * filter, not once per tick. `key` names the filter.
-   */
-  matches(i: number, key: string, filter: StreamFilter): boolean {
-    let column = this.filters.get(key);
-    if (!column) {
-      column = new Uint8Array(this.capacity);
-      this.filters.set(key, column);
-    }
-    const j = this.head + i;
-    if (column[j] === 0) {
-      const hit = this.kinds[j] === 0 && filter.test(this.valueAt(j));
-      column[j] = hit ? 1 : 2;
-    }
-    return column[j] === 1;
-  }
-
-  /** Forgets the results of filters nobody uses any more. */
-  retainFilters(keys: Set<string>) {
-    for (const key of this.filters.keys())
-      if (!keys.has(key)) this.filters.delete(key);
-  }
-
   /** Ids of all kept messages (to drop overlap when history is merged in). */
   idSet(): Set<string> {
     const set = new Set<string>();
@@ -425,7 +411,7 @@ export class MessageStore {
     return set;
   }
 
-  /** Reorders the kept messages by event time (after history was appended); filter results are recomputed. */
+  /** Reorders the kept messages by event time (after history was appended): sequence numbers start again. */
   sortByTime() {
     this.flush();
     this.compact();
@@ -460,6 +446,7 @@ export class MessageStore {
       from.copy(this.claim(j), this.starts[j], at, at + this.extent(j));
     }
     old.forEach(giveChunk);
-    this.filters.clear();
+    this.dropped = 0;
+    this.generation++;
   }
 }

@@ -1,21 +1,16 @@
 import {
   parseJsonPath,
   type BackfillProgress,
-  type ConnectionState,
   type Snapshot,
   type StreamFilter,
 } from '@stacktalk/plugin-stream-viewer-common';
-import { downsample, ratePerSecond, type Point } from './Downsampler';
-import { MessageStore } from './MessageStore';
-import { PayloadReader } from './PayloadReader';
-import { Rollup, type RollupInput } from './Rollup';
+import { downsample, type Point } from './Downsampler';
+import { FINE_RETENTION_MS } from './FilterView';
 import {
-  batchMessageId,
-  startOf,
-  type MessageBatch,
-  type StartPosition,
-  type StreamSource,
-} from './types';
+  StreamState,
+  type Subscriber as StreamSubscriber,
+} from './StreamState';
+import type { StartPosition, StreamSource } from './types';
 
 /** What a subscriber wants to see. */
 export interface ViewOptions {
@@ -40,139 +35,13 @@ export type Deliver = (
   encoded: () => string,
 ) => boolean | void;
 
-/** Windows up to this long are drawn from 100 ms buckets, longer ones from 1 s buckets. */
-const FINE_RETENTION_MS = 5 * 60_000 + 10_000;
-
-interface Subscriber {
-  options: ViewOptions;
-  deliver: Deliver;
-  /** Nothing older than this is shown (`now` and seeks). */
-  floor: number;
-  backfill?: BackfillProgress;
-  backfillId?: string;
-  filterKey: string;
-}
+type Subscriber = StreamSubscriber<ViewOptions> & { deliver: Deliver };
 
 /**
- * Everything kept about one stream: the raw messages (bounded by count and by the longest
- * window) and per-second rollups for the whole hour, so a 1-hour chart of a 20k msg/s topic
- * needs 3,600 buckets, not 72 million messages.
+ * The hub's work on the event loop every plugin shares is done in slices of at most this long
+ * (snapshots, filters catching up with the buffer), each followed by a turn of the loop.
  */
-class StreamState {
-  /** Raw messages, oldest first (by event time, approximately: live order). */
-  readonly store = new MessageStore();
-  /** Latest event time evicted because of the count limit: raw data is complete only after it. */
-  evictedUntil = 0;
-  /** Per second for the whole hour (rates, long windows), per 100 ms for the last 5 minutes (short windows). */
-  readonly seconds: Rollup;
-  readonly tenths = new Rollup(100, FINE_RETENTION_MS, false);
-  readonly fields: string[] = [];
-  private readonly paths: Array<Array<string | number>> = [];
-  /** The stream's timestamp field, read with the charted fields (after them) when there is one. */
-  private readonly tsPath?: Array<string | number>;
-  private reader!: PayloadReader;
-  /** The reader's values of the charted fields (a view of `reader.numbers`). */
-  private values!: Float64Array;
-  total = 0;
-  decodeFailures = 0;
-  connection: ConnectionState = { state: 'connecting', since: Date.now() };
-  /** What the reader reported besides messages (a skipped batch, say), the last 10, oldest first. */
-  notices: string[] = [];
-  subscribers = new Set<Subscriber>();
-  stopTimer?: NodeJS.Timeout;
-  /** The hub has every message from this time on (reader start, moved back by backfills). */
-  coveredFrom = Date.now();
-  /** When the live reader was created; earlier than `coveredFrom` once a backfill has read further back. */
-  readonly liveSince = this.coveredFrom;
-  wasLive = false;
-  /** Backfills run one after the other, so each sees what the previous one covered. */
-  backfillChain: Promise<unknown> = Promise.resolve();
-  readonly backfills = new Map<string, BackfillProgress>();
-  /** Reused for each message: what the rollups need of it. */
-  private readonly rollupInput: RollupInput = { timestamp: 0, values: [] };
-
-  constructor(
-    readonly source: StreamSource,
-    readonly maxMessages: number,
-    readonly maxAgeMs: number,
-  ) {
-    this.seconds = new Rollup(1000, maxAgeMs + 60_000);
-    if (source.timestampField)
-      this.tsPath = parseJsonPath(source.timestampField);
-    this.track([]);
-  }
-
-  /** Starts charting `fields` (values of buffered messages are computed now, rollups from now on). */
-  track(fields: string[]) {
-    const added = fields.filter(f => !this.fields.includes(f));
-    if (added.length === 0 && this.reader) return;
-    for (const field of added) {
-      const path = parseJsonPath(field);
-      this.fields.push(field);
-      this.paths.push(path);
-      this.store.addField(path);
-    }
-    this.reader = new PayloadReader(
-      this.tsPath ? [...this.paths, this.tsPath] : this.paths,
-    );
-    this.values = this.reader.numbers.subarray(0, this.paths.length);
-  }
-
-  /**
-   * Live batches are appended; history from a backfill is merged in time order, without
-   * duplicates, and `history.earliest` lowered to the earliest event time it had.
-   */
-  add(batch: MessageBatch, history?: { earliest: number }) {
-    const known = history ? this.store.idSet() : undefined;
-    let added = 0;
-    const reader = this.reader;
-    const values = this.values;
-    const ts = this.tsPath ? this.paths.length : -1;
-    const input = this.rollupInput;
-    input.values = values;
-    const { data, ends, keyLengths, idLengths, times, partitions } = batch;
-    for (let k = 0; k < ends.length; k++) {
-      const kind = reader.read(
-        data,
-        startOf(batch, k) + Math.max(0, keyLengths[k]),
-        ends[k] - (idLengths ? idLengths[k] : 0),
-      );
-      const timestamp = ts < 0 ? times[k] : reader.time(ts, times[k]);
-      // History counts as read even where the hub already had it (dropped here by id).
-      if (history) history.earliest = Math.min(history.earliest, timestamp);
-      if (known?.has(batchMessageId(batch, k))) continue;
-      this.total++;
-      if (kind === 'binary') this.decodeFailures++;
-      input.timestamp = timestamp;
-      input.partition = partitions[k] < 0 ? undefined : partitions[k];
-      this.seconds.add(input);
-      this.tenths.add(input);
-      this.store.push(batch, k, timestamp, kind, values);
-      added++;
-    }
-    this.store.flush();
-    if (history && added) this.store.sortByTime();
-    this.evict();
-    return added;
-  }
-
-  private evict() {
-    const now = Date.now();
-    const cutoff = now - this.maxAgeMs;
-    const store = this.store;
-    const over = store.length - this.maxMessages;
-    if (over > 0) {
-      for (let i = 0; i < over; i++)
-        this.evictedUntil = Math.max(this.evictedUntil, store.timestamp(i));
-      store.dropOldest(over);
-    }
-    let old = 0;
-    while (old < store.length && store.timestamp(old) < cutoff) old++;
-    if (old) store.dropOldest(old);
-    this.seconds.sweep(now);
-    this.tenths.sweep(now);
-  }
-}
+const SLICE_MS = 8;
 
 export interface StreamHubOptions {
   createSource(key: string): StreamSource;
@@ -224,10 +93,17 @@ export class StreamHub {
     return this.streams.size;
   }
 
+  /**
+   * Opens a view of the stream `key`. Throws before anything starts when a field path does
+   * not parse (the router checks the annotations first; this keeps a bad one from leaving a
+   * reader running).
+   */
   subscribe(key: string, options: ViewOptions, deliver: Deliver): () => void {
+    options.fields.forEach(f => parseJsonPath(f));
     let stream = this.streams.get(key);
     if (!stream) {
       const source = this.options.createSource(key);
+      // Made before the source starts: a timestamp path that does not parse throws here.
       const created = new StreamState(
         source,
         this.o.maxMessages,
@@ -277,10 +153,23 @@ export class StreamHub {
         : '',
     };
     if (start.kind !== 'now') this.backfill(stream, start, subscriber);
+    const closeView = options.filter
+      ? stream.openView(
+          subscriber.filterKey,
+          subscriber,
+          options.filter,
+          2 * this.o.maxPoints,
+        )
+      : undefined;
     stream.subscribers.add(subscriber);
     this.ensureTicking();
+    this.pump();
     const owner = stream;
+    let closed = false;
     return () => {
+      if (closed) return;
+      closed = true;
+      closeView?.();
       owner.subscribers.delete(subscriber);
       if (owner.subscribers.size === 0) {
         owner.stopTimer = setTimeout(() => {
@@ -438,16 +327,45 @@ export class StreamHub {
     this.timer.unref?.();
   }
 
+  /** Whether filtered views are catching up with the buffer (the pump is scheduled). */
+  private pumping = false;
+
+  /**
+   * Lets filtered views opened on a full buffer test it, in slices of at most
+   * {@link SLICE_MS} with a turn of the event loop after each (I/O, timers, ingest and the
+   * other plugins' requests go in between), until every view is up to date.
+   */
+  private pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    const slice = () => {
+      const started = performance.now();
+      let behind = false;
+      for (const stream of this.streams.values()) {
+        const left = SLICE_MS - (performance.now() - started);
+        if (!stream.catchUp(Math.max(0, left))) behind = true;
+      }
+      if (behind) setImmediate(slice);
+      else this.pumping = false;
+    };
+    setImmediate(slice);
+  }
+
+  /** A round of snapshots is being computed and sent (in slices). */
+  private sending = false;
+
+  /**
+   * Computes a snapshot once per distinct view and hands it to that view's viewers, in slices of
+   * at most {@link SLICE_MS} with a turn of the event loop between them. A tick that comes while
+   * the last round is still being sent is skipped: under load each viewer gets fewer snapshots,
+   * the loop stays free.
+   */
   private tick() {
-    const now = Date.now();
+    if (this.sending) return;
+    const work: Array<() => void> = [];
     for (const stream of this.streams.values()) {
-      stream.store.retainFilters(
-        new Set([...stream.subscribers].map(s => s.filterKey)),
-      );
-      const views = new Map<
-        string,
-        { snapshot: Snapshot; encoded: () => string }
-      >();
+      const groups = new Map<string, Subscriber[]>();
+      const now = Date.now();
       for (const s of stream.subscribers) {
         const { windowMs, fields, payloads } = s.options;
         const floor = s.floor > now - windowMs ? s.floor : 0;
@@ -459,163 +377,147 @@ export class StreamHub {
           floor,
           s.backfillId ?? '',
         ]);
-        let view = views.get(signature);
-        if (!view) {
-          const snapshot = this.snapshot(stream, s, now);
-          let json: string | undefined;
-          view = {
-            snapshot,
-            encoded: () => (json ??= JSON.stringify(snapshot)),
-          };
-          views.set(signature, view);
-        }
-        try {
-          s.deliver(view.snapshot, view.encoded);
-        } catch {
-          // a broken subscriber must not stop the others; its connection closes it
-        }
+        const group = groups.get(signature);
+        if (group) group.push(s);
+        else groups.set(signature, [s]);
       }
+      for (const group of groups.values())
+        work.push(() => this.send(stream, group));
     }
     if ([...this.streams.values()].every(st => st.subscribers.size === 0)) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
+    this.sending = true;
+    let at = 0;
+    const next = () => {
+      const started = performance.now();
+      while (at < work.length) {
+        try {
+          work[at++]();
+        } catch {
+          // one view's failure must not stop the rounds of the others
+        }
+        if (performance.now() - started >= SLICE_MS && at < work.length) {
+          setImmediate(next);
+          return;
+        }
+      }
+      this.sending = false;
+    };
+    next();
+  }
+
+  /** One snapshot for viewers of the same view, encoded once for all of them. */
+  private send(stream: StreamState, group: Subscriber[]) {
+    const live = group.filter(s => stream.subscribers.has(s));
+    if (live.length === 0) return;
+    const snapshot = this.snapshot(stream, live[0], Date.now());
+    let json: string | undefined;
+    const encoded = () => (json ??= JSON.stringify(snapshot));
+    for (const s of live) {
+      try {
+        s.deliver(snapshot, encoded);
+      } catch {
+        // a broken subscriber must not stop the others; its connection closes it
+      }
+    }
   }
 
   private snapshot(stream: StreamState, s: Subscriber, now: number): Snapshot {
     this.computed++;
-    const { windowMs, fields, filter, payloads } = s.options;
+    const { windowMs, fields, payloads } = s.options;
+    const view = s.view;
+    const max = this.o.maxPoints;
     const from = Math.max(now - windowMs, s.floor);
     const lastSecond = Math.floor(now / 1000) - 1; // the current second is not complete yet
     const fieldIndex = fields.map(f => stream.fields.indexOf(f));
     const raw = stream.store;
-    const series: Record<string, Point[]> = {};
-    let rate: Point[];
-    let ratePerPartition: Record<string, Point[]> | undefined;
-    let matched: number;
-    let coverage: Snapshot['coverage'];
-    /** Indices in the store of the messages the latest table shows, oldest first. */
-    let latest: number[];
-
-    if (!filter) {
-      // Raw points while they are few and complete; beyond that, min / max per bucket (100 ms for
-      // windows up to 5 minutes, else 1 s): the cost follows the window, not the message rate.
-      const rawFrom =
-        stream.evictedUntil >= from ? stream.evictedUntil + 1 : from;
+    // The buffer has every message from `rawFrom` on (older ones were evicted for its size).
+    const rawFrom =
+      stream.evictedUntil >= from ? stream.evictedUntil + 1 : from;
+    const coveredFrom = Math.max(
+      stream.coveredFrom,
+      view ? view.coveredFrom : 0,
+    );
+    const seconds = view ? view.seconds : stream.seconds;
+    const fine = windowMs <= FINE_RETENTION_MS - 10_000;
+    const tenths = view ? view.tenths : stream.tenths;
+    const level = fine && tenths ? tenths : seconds;
+    // The messages themselves while all of the window's are kept and few (a view: its matches);
+    // beyond that, min / max per bucket (100 ms for windows up to 5 minutes, else 1 s): the cost
+    // follows the window, not the message rate.
+    let drawn: number[] | undefined;
+    if (view) {
+      if (view.holdsAllSince(raw, from, rawFrom))
+        drawn = view.latestHits(raw, from);
+    } else if (rawFrom <= from) {
       const first = raw.firstAtOrAfter(from);
-      const useRaw =
-        rawFrom <= from && raw.length - first <= 2 * this.o.maxPoints;
-      const level =
-        windowMs <= FINE_RETENTION_MS - 10_000 ? stream.tenths : stream.seconds;
-      fields.forEach((f, k) => {
-        let points: Point[];
-        if (useRaw) {
-          points = [];
-          for (let j = first; j < raw.length; j++) {
-            const v = raw.value(j, fieldIndex[k]);
-            if (!Number.isNaN(v)) points.push([raw.timestamp(j), v]);
-          }
-        } else {
-          points = level.minMax(from, now + 1, fieldIndex[k]);
-        }
-        series[f] = downsample(points, this.o.maxPoints);
-      });
-      // Rates always from the rollups: complete even where raw messages were evicted.
-      rate = [];
-      const perPartition = new Map<number, Point[]>();
-      // Whole seconds only: the second `from` falls in also holds messages before it. None
-      // before the hub has every message (nor at all before the reader was first live, unless
-      // history was read): a count there would be a made-up zero.
-      const counted = stream.wasLive || stream.coveredFrom < stream.liveSince;
-      const firstSecond = counted
-        ? Math.ceil(Math.max(from, stream.coveredFrom) / 1000)
-        : Infinity;
-      matched = 0;
-      for (let second = firstSecond; second <= lastSecond + 1; second++) {
-        const b = stream.seconds.at(second);
-        matched += b?.count ?? 0;
-        if (second > lastSecond) break;
-        rate.push([second * 1000, b?.count ?? 0]);
-        b?.partitions?.forEach((_, p) => {
-          if (!perPartition.has(p)) perPartition.set(p, []);
-        });
-      }
-      // Where the raw buffer holds the whole window, count exactly, over the time the rates cover.
-      if (rawFrom <= from)
-        matched =
-          raw.length - raw.firstAtOrAfter(Math.max(from, stream.coveredFrom));
-      if (perPartition.size) {
-        for (const [p, pts] of perPartition) {
-          for (let second = firstSecond; second <= lastSecond; second++)
-            pts.push([
-              second * 1000,
-              stream.seconds.at(second)?.partitions?.get(p) ?? 0,
-            ]);
-        }
-        ratePerPartition = Object.fromEntries(
-          [...perPartition]
-            .sort((a, b) => a[0] - b[0])
-            .map(([p, pts]) => [String(p), downsample(pts, this.o.maxPoints)]),
-        );
-      }
-      rate = downsample(rate, this.o.maxPoints);
-      coverage = {
-        from: Math.max(from, stream.coveredFrom),
-        exact: rawFrom <= from,
-      };
-      latest = [];
-      if (payloads)
-        for (let j = Math.max(first, raw.length - LATEST); j < raw.length; j++)
-          latest.push(j);
-    } else {
-      // A filter needs each message's contents: raw messages only.
-      const rawFrom = Math.max(from, stream.evictedUntil + 1);
-      const hits: number[] = [];
-      for (let j = raw.firstAtOrAfter(rawFrom); j < raw.length; j++)
-        if (raw.matches(j, s.filterKey, filter)) hits.push(j);
-      fields.forEach((f, k) => {
-        const points: Point[] = [];
-        for (const j of hits) {
+      if (raw.length - first <= 2 * max)
+        drawn = Array.from({ length: raw.length - first }, (_, k) => first + k);
+    }
+    const series: Record<string, Point[]> = {};
+    fields.forEach((f, k) => {
+      let points: Point[];
+      if (drawn) {
+        points = [];
+        for (const j of drawn) {
           const v = raw.value(j, fieldIndex[k]);
           if (!Number.isNaN(v)) points.push([raw.timestamp(j), v]);
         }
-        series[f] = downsample(points, this.o.maxPoints);
+      } else points = level.minMax(from, now + 1, fieldIndex[k]);
+      series[f] = downsample(points, max);
+    });
+    // Rates always from the rollups: complete even where raw messages were evicted. Whole
+    // seconds only: the second `from` falls in also holds messages before it. None before the
+    // hub has every message (nor at all before the reader was first live, unless history was
+    // read): a count there would be a made-up zero.
+    let rate: Point[] = [];
+    const perPartition = new Map<number, Point[]>();
+    const counted = stream.wasLive || stream.coveredFrom < stream.liveSince;
+    const firstSecond = counted
+      ? Math.ceil(Math.max(from, coveredFrom) / 1000)
+      : Infinity;
+    let matched = 0;
+    for (let second = firstSecond; second <= lastSecond + 1; second++) {
+      const b = seconds.at(second);
+      matched += b?.count ?? 0;
+      if (second > lastSecond) break;
+      rate.push([second * 1000, b?.count ?? 0]);
+      b?.partitions?.forEach((_, p) => {
+        if (!perPartition.has(p)) perPartition.set(p, []);
       });
-      const completeTo = (lastSecond + 1) * 1000 - 1;
-      rate = downsample(
-        ratePerSecond(
-          hits.map(j => raw.timestamp(j)),
-          rawFrom,
-          completeTo,
-        ),
-        this.o.maxPoints,
-      );
-      if (hits.some(j => raw.partition(j) !== undefined)) {
-        const byPartition = new Map<number, number[]>();
-        for (const j of hits) {
-          const p = raw.partition(j);
-          if (p !== undefined)
-            (byPartition.get(p) ?? byPartition.set(p, []).get(p)!).push(
-              raw.timestamp(j),
-            );
-        }
-        ratePerPartition = Object.fromEntries(
-          [...byPartition]
-            .sort((a, b) => a[0] - b[0])
-            .map(([p, ts]) => [
-              String(p),
-              downsample(
-                ratePerSecond(ts, rawFrom, completeTo),
-                this.o.maxPoints,
-              ),
-            ]),
-        );
-      }
-      matched = hits.length;
-      coverage = { from: Math.max(rawFrom, stream.coveredFrom), exact: true };
-      latest = payloads ? hits.slice(-LATEST) : [];
     }
-
+    // Where every message of the window is at hand, count exactly, over the time the rates cover.
+    const countFrom = Math.max(from, coveredFrom);
+    if (view && drawn)
+      matched = drawn.filter(j => raw.timestamp(j) >= countFrom).length;
+    else if (!view && rawFrom <= from)
+      matched = raw.length - raw.firstAtOrAfter(countFrom);
+    let ratePerPartition: Record<string, Point[]> | undefined;
+    if (perPartition.size) {
+      for (const [p, pts] of perPartition) {
+        for (let second = firstSecond; second <= lastSecond; second++)
+          pts.push([
+            second * 1000,
+            seconds.at(second)?.partitions?.get(p) ?? 0,
+          ]);
+      }
+      ratePerPartition = Object.fromEntries(
+        [...perPartition]
+          .sort((a, b) => a[0] - b[0])
+          .map(([p, pts]) => [String(p), downsample(pts, max)]),
+      );
+    }
+    rate = downsample(rate, max);
+    let latest: number[] = [];
+    if (payloads && view) latest = view.latestHits(raw, from, LATEST);
+    else if (payloads) {
+      const first = raw.firstAtOrAfter(from);
+      for (let j = Math.max(first, raw.length - LATEST); j < raw.length; j++)
+        latest.push(j);
+    }
+    const catchingUp = view && !view.live(raw);
     return {
       connection: stream.connection,
       at: now,
@@ -628,12 +530,21 @@ export class StreamHub {
         matched,
       },
       ...(payloads
+        ? { latest: latest.reverse().map(j => raw.message(j)) }
+        : {}),
+      coverage: {
+        from: countFrom,
+        exact: view ? !!drawn : rawFrom <= from,
+      },
+      ...(s.backfill ? { backfill: { ...s.backfill } } : {}),
+      ...(catchingUp
         ? {
-            latest: latest.reverse().map(j => raw.message(j)),
+            filtering: {
+              tested: view.tested,
+              of: view.tested + raw.dropped + raw.length - view.next,
+            },
           }
         : {}),
-      coverage,
-      ...(s.backfill ? { backfill: { ...s.backfill } } : {}),
       ...(stream.notices.length ? { notices: stream.notices } : {}),
     };
   }
