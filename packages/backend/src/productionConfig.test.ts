@@ -4,15 +4,19 @@
  * it is started in production. Kubernetes points at the fixture API server.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parse, stringify } from 'yaml';
+import { startKubernetesFixture, type KubernetesFixture } from './__testUtils__/kubernetesFixture';
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = 7017;
 const BASE = `http://localhost:${PORT}`;
 const TOKEN = randomBytes(24).toString('hex');
+/** A test-only token that may read TechDocs (the production API token reads the catalog only). */
+const DOCS_TOKEN = randomBytes(24).toString('hex');
 const PREFIX = `stacktalk_it_${randomBytes(3).toString('hex')}_`;
 const REDIS_URL = process.env.STACKTALK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -57,26 +61,18 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
   }
 }
 
-/** The fixture Kubernetes API server (ESM, so run as its CLI rather than imported into jest). */
-async function startKubernetesFixture() {
-  const child = spawn(process.execPath, [resolve(ROOT, 'examples/fixtures/kubernetes-api/server.mjs'), '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((res, rej) => {
-    child.stdout!.on('data', d => {
-      const match = /listening on (http:\/\/\S+)/.exec(String(d));
-      if (match) res(match[1]);
-    });
-    child.on('exit', code => rej(new Error(`fixture Kubernetes API exited ${code}`)));
-  });
-  return {
-    url,
-    close: () => new Promise<void>(r => { child.on('exit', () => r()); child.kill(); }),
-  };
+/** The organisation file CATALOG_ORG_LOCATION names: one group and one person. */
+function writeOrganisation(dir: string) {
+  const doc = (kind: string, name: string, spec: object) =>
+    stringify({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name }, spec });
+  writeFileSync(
+    join(dir, 'org.yaml'),
+    [doc('Group', 'platform', { type: 'team', children: [] }), doc('User', 'jane.doe', { memberOf: ['platform'] })].join('---\n'),
+  );
 }
 
 describe('production configuration (PostgreSQL + Redis)', () => {
-  let fixture: { url: string; close(): Promise<void> };
+  let fixture: KubernetesFixture;
   let backend: { child: ChildProcess; exited: Promise<number>; output(): string };
   let env: NodeJS.ProcessEnv;
   const work = mkdtempSync(join(tmpdir(), 'stacktalk-prod-'));
@@ -88,8 +84,25 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     // A published TechDocs page, so the docs route has something to serve (and cache).
     mkdirSync(join(techdocsDir, 'default/component/stacktalk-portal'), { recursive: true });
     writeFileSync(join(techdocsDir, 'default/component/stacktalk-portal/index.html'), '<h1>StackTalk Portal</h1>');
-    // Only what a test run must isolate: its own port and database names.
-    writeFileSync(overlay, `backend:\n  listen: ':${PORT}'\n  database:\n    prefix: ${PREFIX}\n`);
+    writeOrganisation(work);
+    // What a test run must isolate (its own port and database names), and a token of its own
+    // for TechDocs next to production's external-access entries, kept as they are.
+    const production = parse(readFileSync(resolve(ROOT, 'app-config.production.yaml'), 'utf8'));
+    const docsReader = {
+      type: 'static',
+      options: { token: DOCS_TOKEN, subject: 'test-docs-reader' },
+      accessRestrictions: [{ plugin: 'techdocs' }, { plugin: 'catalog' }],
+    };
+    writeFileSync(
+      overlay,
+      stringify({
+        backend: {
+          listen: `:${PORT}`,
+          database: { prefix: PREFIX },
+          auth: { externalAccess: [...production.backend.auth.externalAccess, docsReader] },
+        },
+      }),
+    );
     env = {
       APP_BASE_URL: BASE,
       BACKEND_BASE_URL: BASE,
@@ -107,6 +120,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       SECRETS_KEY_ID: 'prod-test-1',
       SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       SECRETS_EXPORT_TOKEN: 'ci-export-token-for-tests',
+      CATALOG_ORG_LOCATION: join(work, 'org.yaml'),
     };
     backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
     await poll('readiness', async () => {
@@ -128,7 +142,8 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     }
   });
 
-  const api = (path: string) => fetch(`${BASE}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const api = (path: string, init: RequestInit = {}, token = TOKEN) =>
+    fetch(`${BASE}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
 
   it('is healthy', async () => {
     expect((await fetch(`${BASE}/.backstage/health/v1/liveness`)).status).toBe(200);
@@ -147,6 +162,59 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(rows).toBe('1');
   });
 
+  it('takes the organisation from CATALOG_ORG_LOCATION, never the example one', async () => {
+    await poll('the catalog to process the organisation file', async () => {
+      const res = await api('/api/catalog/entities/by-name/user/default/jane.doe');
+      return res.ok ? true : undefined;
+    });
+    const names = async (kind: string) =>
+      ((await (await api(`/api/catalog/entities?filter=kind=${kind}`)).json()) as { metadata: { name: string } }[])
+        .map(e => e.metadata.name)
+        .sort();
+    expect(await names('user')).toEqual(['jane.doe']);
+    expect(await names('group')).toEqual(['platform']);
+    expect((await api('/api/catalog/entities/by-name/location/default/stacktalk-examples')).status).toBe(404);
+  });
+
+  it('lets the API token read the catalog and call nothing else', async () => {
+    expect((await api('/api/catalog/entities?limit=1')).status).toBe(200);
+    const json = { 'Content-Type': 'application/json' };
+    const refused = {
+      kubernetesProxy: await api('/api/kubernetes/proxy/api/v1/namespaces/stacktalk/secrets', {
+        headers: { 'Backstage-Kubernetes-Cluster': 'doks-fixture' },
+      }),
+      kubernetesClusters: await api('/api/kubernetes/clusters'),
+      secrets: await api('/api/secrets/environments'),
+      registerLocation: await api('/api/catalog/locations', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ type: 'url', target: 'https://github.com/stacktalk/evil/blob/main/catalog-info.yaml' }),
+      }),
+      refresh: await api('/api/catalog/refresh', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ entityRef: 'component:default/stacktalk-portal' }),
+      }),
+    };
+    expect(Object.fromEntries(Object.entries(refused).map(([k, r]) => [k, r.status]))).toEqual({
+      kubernetesProxy: 403,
+      kubernetesClusters: 403,
+      secrets: 403,
+      registerLocation: 403,
+      refresh: 403,
+    });
+    expect(fixture.requests().filter(r => r.includes('/secrets'))).toEqual([]);
+  });
+
+  it('lets the app connect only to itself and its backend (Content-Security-Policy)', async () => {
+    const csp = (await fetch(`${BASE}/`)).headers.get('content-security-policy') ?? '';
+    const connectSrc = csp
+      .split(';')
+      .map(directive => directive.trim().split(/\s+/))
+      .find(([name]) => name === 'connect-src');
+    expect(new Set(connectSrc?.slice(1))).toEqual(new Set(["'self'", BASE]));
+  });
+
   it('rejects API calls without the machine token', async () => {
     expect((await fetch(`${BASE}/api/catalog/entities?limit=1`)).status).toBe(401);
   });
@@ -157,7 +225,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     const cacheKey = `techdocs:${Buffer.from(page).toString('base64')}`;
     expect(redisCli('EXISTS', cacheKey)).toBe('0');
     const first = await poll('the docs page', async () => {
-      const res = await api(`/api/techdocs/static/docs/${page}`);
+      const res = await api(`/api/techdocs/static/docs/${page}`, {}, DOCS_TOKEN);
       return res.ok ? res.text() : undefined;
     });
     expect(first).toContain('StackTalk Portal');

@@ -3,6 +3,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { CATALOG_ERRORS_TOPIC } from '@backstage/plugin-catalog-backend';
 import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/config';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../../../../..');
@@ -30,7 +31,11 @@ const CATALOG_RULES = [
  * file locations and waits until processing settles: the same entity count and stitched
  * relations on two consecutive polls.
  */
-export async function loadCatalog(locationFiles: string[]): Promise<LoadedCatalog> {
+export async function loadCatalog(
+  locationFiles: string[],
+  /** Replaces the test's catalog config (rules, and locations other than `locationFiles`). */
+  catalogConfig?: { rules: JsonObject[]; locations: JsonObject[] },
+): Promise<LoadedCatalog> {
   const errors = new Map<string, CatalogError>();
   const collectErrors = createBackendModule({
     pluginId: 'catalog',
@@ -65,8 +70,11 @@ export async function loadCatalog(locationFiles: string[]): Promise<LoadedCatalo
       mockServices.rootConfig.factory({
         data: {
           catalog: {
-            rules: CATALOG_RULES,
-            locations: locationFiles.map(target => ({ type: 'file', target })),
+            rules: catalogConfig?.rules ?? CATALOG_RULES,
+            locations: [
+              ...(catalogConfig?.locations ?? []),
+              ...locationFiles.map(target => ({ type: 'file', target })),
+            ],
           },
         },
       }),
