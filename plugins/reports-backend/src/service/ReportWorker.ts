@@ -132,7 +132,8 @@ export class ReportWorker {
         (isBrowserCrash(error) || (error instanceof RenderTimeoutError && job.attempts < 2)) &&
         job.attempts < this.options.maxAttempts;
       logger.warn(`Report ${job.id} (${job.template} of ${job.entityRef}) attempt ${job.attempts} failed: ${message}${retry ? '; retrying' : ''}`);
-      // A retry has no requester's credentials any more: it is rendered with them away.
+      // A retry on this replica is still rendered on behalf of the requester (while their sign-in lasts).
+      if (retry && requester) this.requesters.hold(job.id, requester);
       await queue.fail(job.id, retry ? message : withHint(message), retry);
       if (retry) this.wake();
     } finally {

@@ -47,7 +47,7 @@ async function setUp(databaseId: TestDatabaseId) {
   await alice.get('/api/secrets/entities/component/default/payments-api/secrets').expect(200);
   const put = await request(server).put('/api/secrets/entities/component/default/payments-api/environments/development/secrets/STRIPE_WEBHOOK_KEY').set('Authorization', ALICE).send({ value: 'whsec_x', expectedVersion: 0 });
   expect(put.status).toBe(200);
-  return { knex, scheduler, alice, bob: as(BOB), root: as(ROOT) };
+  return { knex, scheduler, as, alice, bob: as(BOB), root: as(ROOT) };
 }
 
 describe.each(databases.eachSupportedId())('reports on behalf of the requester, with the portal policy, on %s', databaseId => {
@@ -64,13 +64,18 @@ describe.each(databases.eachSupportedId())('reports on behalf of the requester, 
   });
 
   it('lets only the creator and admins read, download and delete a report', async () => {
-    const { alice, bob, root } = await setUp(databaseId);
+    const { as, alice, bob, root } = await setUp(databaseId);
     const id = await alice.report(PAYMENTS);
     for (const url of [`/api/reports/reports/${id}`, `/api/reports/reports/${id}/pdf`, `/api/reports/reports/${id}/preview`]) {
       const res = await bob.get(url);
       expect([url, res.status, res.body.error?.message]).toEqual([url, 403, `Report ${id} belongs to user:default/alice: only its creator or a reports admin may see it`]);
     }
     expect((await bob.del(`/api/reports/reports/${id}`)).status).toBe(403);
+    // A machine token is no one: it may not read, delete or ask for reports.
+    const machine = as(mockCredentials.service.header({ onBehalfOf: mockCredentials.service('external:ci-deployer'), targetPluginId: 'reports' }));
+    for (const res of [await machine.get(`/api/reports/reports/${id}`), await machine.del(`/api/reports/reports/${id}`), await machine.post('/api/reports/reports', { entityRef: PAYMENTS, template: 'service-overview' })]) {
+      expect([res.status, res.body.error.message]).toEqual([403, "This endpoint does not allow 'service' credentials"]);
+    }
     // Lists hold only the caller's own reports (an admin's hold everyone's).
     expect((await bob.get('/api/reports/reports').query({ entityRef: PAYMENTS }).expect(200)).body.reports).toEqual([]);
     expect((await bob.get('/api/reports/reports').expect(200)).body.reports).toEqual([]);
