@@ -25,6 +25,15 @@ import {
   startKafkaMock,
   type KafkaMock,
 } from '../../plugins/stream-viewer-backend/dev/kafka-mock/kafkaMock';
+import {
+  codecPaths,
+  registerKafkaCodecs,
+} from '../../plugins/stream-viewer-backend/src/service/kafkaDecoding';
+
+// The demo's consumer groups read what any producer writes to the demo broker, compressed
+// batches included (the end-to-end test adds lz4, zstd and snappy ones with kcat), as the
+// fleet's consumers do; kafkajs alone has only gzip.
+registerKafkaCodecs(require, codecPaths());
 
 export interface DemoStream {
   transport: 'kafka' | 'redis';
