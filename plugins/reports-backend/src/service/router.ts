@@ -211,6 +211,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.delete('/reports/:id', async (req, res) => {
     const job = await jobFor(req, reportsDeletePermission);
+    worker.requesters.take(job.id); // a queued job's requester credentials go with it
     await queue.remove(job.id);
     res.status(204).end();
   });
