@@ -48,7 +48,7 @@ const onBehalfOfAuthFactory = createServiceFactory({
     return {
       async authenticate(token, options) {
         const credentials = await auth.authenticate(token, options);
-        if (!token.startsWith(MOCK_SERVICE_TOKEN_PREFIX) || credentials.principal.type !== 'user') return credentials;
+        if (!token.startsWith(MOCK_SERVICE_TOKEN_PREFIX) || !auth.isPrincipal(credentials, 'user')) return credentials;
         const { caller } = JSON.parse(token.slice(MOCK_SERVICE_TOKEN_PREFIX.length));
         return mockCredentials.user(credentials.principal.userEntityRef, { actor: { subject: `plugin:${caller}` } }) as any;
       },
