@@ -24,12 +24,15 @@ function rateEmptyText(snapshot: Snapshot | undefined, at: number) {
 export function StreamCharts({
   snapshot,
   fields,
+  fieldsHidden,
   kafka,
   windowMs,
   entityRef,
 }: {
   snapshot?: Snapshot;
   fields: string[];
+  /** The stream has fields, but they are read from message contents this user may not see. */
+  fieldsHidden?: boolean;
   kafka: boolean;
   windowMs: number;
   entityRef: string;
@@ -109,7 +112,7 @@ export function StreamCharts({
           </Grid>
         )}
       </Grid>
-      {fields.length === 0 && (
+      {fields.length === 0 && !fieldsHidden && (
         <Typography variant="caption" color="textSecondary">
           No numeric fields to chart: add stacktalk.io/stream-fields (e.g.
           "$.latency_ms,$.status") to {entityRef}.

@@ -223,42 +223,54 @@ export function StreamView({
           </Box>
           {startError && <FormHelperText error>{startError}</FormHelperText>}
         </Box>
-        <form
-          className={classes.filter}
-          onSubmit={e => {
-            e.preventDefault();
-            setFilter(filterDraft);
-          }}
-        >
-          <Box display="flex" style={{ gap: 8 }}>
-            <TextField
-              label="Filter"
-              placeholder='$.status >= 500 && $.route ~ "/api"'
-              value={filterDraft}
-              onChange={e => setFilterDraft(e.target.value)}
-              variant="outlined"
-              size="small"
-              fullWidth
-              error={!!filterError}
-              inputProps={{
-                'aria-label': 'Filter',
-                style: { fontFamily: 'monospace' },
-              }}
-            />
-            <Button type="submit" variant="outlined">
-              Apply
-            </Button>
-          </Box>
-          {filterError ? (
-            <FormHelperText error>{filterError}</FormHelperText>
-          ) : (
-            <FormHelperText>
-              {filter
-                ? `Filtered on the server: ${filter}`
-                : 'Operators == != > >= < <= and ~ (contains), joined by &&'}
-            </FormHelperText>
-          )}
-        </form>
+        {stream.payload ? (
+          <form
+            className={classes.filter}
+            onSubmit={e => {
+              e.preventDefault();
+              setFilter(filterDraft);
+            }}
+          >
+            <Box display="flex" style={{ gap: 8 }}>
+              <TextField
+                label="Filter"
+                placeholder='$.status >= 500 && $.route ~ "/api"'
+                value={filterDraft}
+                onChange={e => setFilterDraft(e.target.value)}
+                variant="outlined"
+                size="small"
+                fullWidth
+                error={!!filterError}
+                inputProps={{
+                  'aria-label': 'Filter',
+                  style: { fontFamily: 'monospace' },
+                }}
+              />
+              <Button type="submit" variant="outlined">
+                Apply
+              </Button>
+            </Box>
+            {filterError ? (
+              <FormHelperText error>{filterError}</FormHelperText>
+            ) : (
+              <FormHelperText>
+                {filter
+                  ? `Filtered on the server: ${filter}`
+                  : 'Operators == != > >= < <= and ~ (contains), joined by &&'}
+              </FormHelperText>
+            )}
+          </form>
+        ) : (
+          <Typography
+            className={classes.filter}
+            variant="body2"
+            color="textSecondary"
+          >
+            {/* A filter's matches reveal contents one probe at a time: the backend refuses it (403). */}
+            Filters and field charts read message contents: only the owners of{' '}
+            {stream.entityRef} may use them (streams.payload.read).
+          </Typography>
+        )}
         <Button
           variant="contained"
           color={paused ? 'primary' : 'default'}
@@ -296,6 +308,22 @@ export function StreamView({
               : 'History is read once the server answers'}
           </Typography>
           <LinearProgress />
+        </Box>
+      )}
+      {snapshot?.filtering && (
+        <Box mb={2}>
+          <Typography variant="body2">
+            Testing the filter on the messages the server keeps…{' '}
+            {snapshot.filtering.tested.toLocaleString()} of{' '}
+            {snapshot.filtering.of.toLocaleString()}
+          </Typography>
+          <LinearProgress
+            variant="determinate"
+            value={
+              (100 * snapshot.filtering.tested) /
+              Math.max(1, snapshot.filtering.of)
+            }
+          />
         </Box>
       )}
       {snapshot?.backfill?.state === 'failed' && (
@@ -342,7 +370,8 @@ export function StreamView({
 
       <StreamCharts
         snapshot={snapshot}
-        fields={stream.fields}
+        fields={stream.payload ? stream.fields : []}
+        fieldsHidden={!stream.payload && stream.fields.length > 0}
         kafka={kafka}
         windowMs={windowMs}
         entityRef={stream.entityRef}
@@ -354,8 +383,9 @@ export function StreamView({
         </Typography>
         {stream.payload === false || (snapshot && !snapshot.latest) ? (
           <Alert severity="info">
-            You can see charts and rates of this stream but not its messages
-            (streams.payload.read).
+            You can see the rates of this stream but not its messages: only the
+            owners of {stream.entityRef} see them, with the field charts and
+            filters (streams.payload.read).
           </Alert>
         ) : (
           snapshot?.latest && (

@@ -184,15 +184,52 @@ describe('the Streams tab', () => {
     ).toBeInTheDocument(); // consumer-group lag
   });
 
-  it('shows charts but no messages without payload permission', async () => {
+  it('shows rates but no messages, field charts or filter box without payload permission, and says who may', async () => {
     const push = await openLive(stream({ payload: false }));
-    push(snapshot(1_000_000, { latest: undefined }));
+    push(snapshot(1_000_000, { latest: undefined, series: {} }));
     expect(
       screen.getByText(
-        'You can see charts and rates of this stream but not its messages (streams.payload.read).',
+        /You can see the rates of this stream but not its messages: only the owners of resource:default\/api-latency see them/,
       ),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Filters and field charts read message contents: only the owners of resource:default\/api-latency may use them/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('Filter')).toBeNull();
+    expect(screen.queryByText(/No numeric fields to chart/)).toBeNull();
     expect(screen.queryByRole('table', { name: 'Latest messages' })).toBeNull();
+  });
+
+  it('shows why a stream is not served (a conflicting claim) instead of its charts', async () => {
+    const { api } = fakeApi({
+      streams: [
+        stream({
+          problem:
+            'Kafka topic "stacktalk.metrics.api-latency" on stacktalk-main is also claimed by resource:default/other',
+        }),
+      ],
+      access: { metrics: true },
+      configured,
+    });
+    await renderInTestApp(
+      <StreamsPanel api={api} entityRef="component:default/x" />,
+    );
+    expect(
+      await screen.findByText(/is also claimed by resource:default\/other/),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Connection/)).toBeNull();
+  });
+
+  it('shows how far a filter opened on a full buffer has got', async () => {
+    const push = await openLive();
+    push(snapshot(1_000_000, { filtering: { tested: 50_000, of: 200_000 } }));
+    expect(
+      screen.getByText(
+        /Testing the filter on the messages the server keeps… 50,000 of 200,000/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says from when the history is complete when the server no longer had the start of it', async () => {

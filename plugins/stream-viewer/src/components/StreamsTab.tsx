@@ -160,11 +160,14 @@ export function StreamsPanel({
           {stream.server} / {stream.name}
         </Typography>
       </Box>
-      {stream.configured ? (
-        <StreamView key={stream.entityRef} api={api} stream={stream} />
-      ) : (
-        <Unconfigured stream={stream} />
+      {stream.configured && stream.problem && (
+        // Another entity claims the stream, or its field annotations do not parse.
+        <Alert severity="error">{stream.problem}</Alert>
       )}
+      {stream.configured && !stream.problem && (
+        <StreamView key={stream.entityRef} api={api} stream={stream} />
+      )}
+      {!stream.configured && <Unconfigured stream={stream} />}
     </div>
   );
 }
