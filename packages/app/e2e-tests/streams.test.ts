@@ -82,7 +82,7 @@ test.describe('Streams tab', () => {
       .toBeGreaterThan(frozen);
   });
 
-  test('a user without payload permission sees charts and partition rates of a Kafka topic, and no payloads', async () => {
+  test('a user without payload permission sees the rates and partition rates of a Kafka topic, and no payloads, field charts or filter', async () => {
     await page.goto(NOT_OWNED);
     await expect(page.getByLabel('Connection: live')).toBeVisible({
       timeout: 60_000,
@@ -93,8 +93,13 @@ test.describe('Streams tab', () => {
       .toBeGreaterThan(5);
     await expect(
       page.getByText(
-        'You can see charts and rates of this stream but not its messages (streams.payload.read).',
+        /You can see the rates of this stream but not its messages: only the owners of/,
       ),
+    ).toBeVisible();
+    // Filters and field charts read contents too (issue 17): neither is offered.
+    await expect(page.getByLabel('Filter')).toHaveCount(0);
+    await expect(
+      page.getByText(/Filters and field charts read message contents/),
     ).toBeVisible();
     await expect(
       page.getByRole('table', { name: 'Latest messages' }),
