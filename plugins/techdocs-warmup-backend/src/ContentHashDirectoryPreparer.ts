@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { NotModifiedError } from '@backstage/errors';
 import type { PreparerBase, PreparerOptions, PreparerResponse } from '@backstage/plugin-techdocs-node';
@@ -30,9 +31,11 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * A fingerprint of everything mkdocs reads for a `dir:` site: its mkdocs.yml and every file under
- * its `docs_dir` (default `docs`), by path and content, plus the entity's title.
+ * its `docs_dir` (default `docs`), by path and content, plus the entity's title. Undefined when
+ * `docs_dir` points outside the site's folder: such a site is built every time, as stock TechDocs
+ * does, rather than reading files elsewhere on the machine.
  */
-export async function docsSourceEtag(siteDir: string, entity: Entity): Promise<string> {
+export async function docsSourceEtag(siteDir: string, entity: Entity): Promise<string | undefined> {
   const hash = createHash('sha256').update(entityPart(entity));
   let docsDir = 'docs';
   for (const name of MKDOCS_FILES) {
@@ -41,7 +44,12 @@ export async function docsSourceEtag(siteDir: string, entity: Entity): Promise<s
     hash.update(`\0${name}\0${yml}`);
     docsDir = /^docs_dir:\s*['"]?([^'"#\n]+?)['"]?\s*(#.*)?$/m.exec(yml)?.[1] ?? docsDir;
   }
-  const root = join(siteDir, docsDir);
+  let root: string;
+  try {
+    root = resolveSafeChildPath(siteDir, docsDir);
+  } catch {
+    return undefined;
+  }
   const files = (await listFiles(root)).sort();
   for (const file of files) {
     hash.update(`\0${relative(root, file).split(sep).join('/')}\0`);
@@ -68,6 +76,7 @@ export class ContentHashDirectoryPreparer implements PreparerBase {
     const prepared = await this.inner.prepare(entity, options);
     if (prepared.etag) return prepared;
     const etag = await docsSourceEtag(prepared.preparedDir, entity);
+    if (!etag) return prepared;
     if (options?.etag === etag) {
       throw new NotModifiedError(`The sources of ${entity.metadata.name}'s docs are unchanged`);
     }

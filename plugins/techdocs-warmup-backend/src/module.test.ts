@@ -8,6 +8,7 @@ import request from 'supertest';
 import techdocsPlugin from '@backstage/plugin-techdocs-backend';
 import { lastSyncEvent } from './TechDocsWarmer';
 import { techdocsModuleContentEtag } from './module';
+import { docsSourceEtag } from './ContentHashDirectoryPreparer';
 
 // The real TechDocs backend with the local publisher and Debian's mkdocs (as `make start` runs it),
 // asked to sync one `dir:` site the way the warm-up and every TechDocs reader do.
@@ -102,5 +103,18 @@ describe('techdocsModuleContentEtag', () => {
     // The same uid's last check is still in TechDocs' module-level record: step past it.
     expect(await syncAMinuteLater(server)).toBe(true);
     expect(await syncAMinuteLater(server)).toBe(true);
+  });
+});
+
+describe('docsSourceEtag', () => {
+  it('changes with a docs file or the title; refuses a docs_dir outside the site', async () => {
+    writeSite('One.');
+    const one = await docsSourceEtag(site, entity);
+    expect(await docsSourceEtag(site, entity)).toBe(one);
+    expect(await docsSourceEtag(site, { ...entity, metadata: { ...entity.metadata, title: 'Docs A!' } })).not.toBe(one);
+    writeSite('Two.');
+    expect(await docsSourceEtag(site, entity)).not.toBe(one);
+    writeFileSync(join(site, 'mkdocs.yml'), 'site_name: Docs A\ndocs_dir: ../..\n');
+    expect(await docsSourceEtag(site, entity)).toBeUndefined();
   });
 });
