@@ -82,8 +82,6 @@ const TABLES = [
   { name: 'apis', url: '/api-docs' },
 ];
 
-test.describe.configure({ mode: 'serial' });
-
 test.describe('readable tables', () => {
   for (const width of [1280, 1440]) {
     test(`no catalog or API table cell is narrower than its longest word at ${width} px`, async ({
@@ -93,7 +91,8 @@ test.describe('readable tables', () => {
       for (const table of TABLES) {
         await page.goto(table.url);
         const rows = page.locator('table tbody tr');
-        await expect(rows.nth(2)).toBeVisible();
+        // The first visit waits for the catalog's first processing of the example org.
+        await expect(rows.nth(2)).toBeVisible({ timeout: 120_000 });
         // Descriptions show enough to tell entities apart: a column of 240 px or more, up to
         // three lines (about 150 characters), not 15 characters.
         if (table.name !== 'users' && table.name !== 'groups') {

@@ -14,6 +14,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { Container, Header, HeaderPage } from '@backstage/ui';
 import { apiColumns, catalogColumns } from './catalogColumns';
+import { useStarAction } from './StarAction';
 
 /** The catalog's index page as the catalog plugin draws it, with columns chosen per kind. */
 export function CatalogIndexPage({
@@ -25,6 +26,7 @@ export function CatalogIndexPage({
 }) {
   const orgName =
     useApi(configApiRef).getOptionalString('organization.name') ?? 'Backstage';
+  const actions = useStarAction();
   return (
     <EntityListProvider pagination={pagination}>
       <Header title={`${orgName} Catalog`} />
@@ -32,7 +34,7 @@ export function CatalogIndexPage({
         <CatalogFilterLayout>
           <CatalogFilterLayout.Filters>{filters}</CatalogFilterLayout.Filters>
           <CatalogFilterLayout.Content>
-            <CatalogTable columns={catalogColumns} />
+            <CatalogTable columns={catalogColumns} actions={actions} />
           </CatalogFilterLayout.Content>
         </CatalogFilterLayout>
       </Container>
@@ -48,6 +50,7 @@ export function ApiExplorerPage({
 }) {
   const orgName =
     useApi(configApiRef).getOptionalString('organization.name') ?? 'Backstage';
+  const actions = useStarAction();
   return (
     <>
       <HeaderPage title={`${orgName} API Explorer`} />
@@ -63,7 +66,7 @@ export function ApiExplorerPage({
               <EntityTagPicker />
             </CatalogFilterLayout.Filters>
             <CatalogFilterLayout.Content>
-              <CatalogTable columns={apiColumns} />
+              <CatalogTable columns={apiColumns} actions={actions} />
             </CatalogFilterLayout.Content>
           </CatalogFilterLayout>
         </EntityListProvider>

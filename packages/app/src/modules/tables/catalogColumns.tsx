@@ -9,50 +9,61 @@ import { DescriptionCell, EntityNameCell } from './EntityNameCell';
 type Column = TableColumn<CatalogTableRow>;
 const columns = CatalogTable.columns;
 
+/** Compact cells: the default padding (16–20 px a side) cost a column's width at 1280 px. */
+const PADDING = { padding: '8px 10px' } as const;
 /** Cells that wrap only between words (never inside one) and no narrower than their longest word. */
-const WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
-/** Short values (a type, a lifecycle, an e-mail address) on one line. */
-const ONE_LINE = { whiteSpace: 'nowrap' } as const;
+const WORDS = {
+  ...PADDING,
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+} as const;
+/** Short values (a type, an e-mail address) on one line. */
+const ONE_LINE = { ...PADDING, whiteSpace: 'nowrap' } as const;
+
+function compact(column: Column, cellStyle: object, width?: string): Column {
+  return {
+    ...column,
+    cellStyle,
+    headerStyle: { ...PADDING, whiteSpace: 'nowrap' },
+    ...(width ? { width } : {}),
+  };
+}
 
 export function nameColumn(defaultKind?: string): Column {
-  return {
-    ...columns.createNameColumn({ defaultKind }),
-    render: ({ entity }) => (
-      <EntityNameCell entity={entity} defaultKind={defaultKind} />
-    ),
-    cellStyle: WORDS,
-  };
+  return compact(
+    {
+      ...columns.createNameColumn({ defaultKind }),
+      render: ({ entity }) => (
+        <EntityNameCell entity={entity} defaultKind={defaultKind} />
+      ),
+    },
+    WORDS,
+    '22%',
+  );
 }
 
-/** The description takes what the other columns leave: at least a third of the table. */
+/** The description takes what the other columns leave: about a third of the table, 240 px at least. */
 export function descriptionColumn(): Column {
-  return {
-    ...columns.createMetadataDescriptionColumn(),
-    render: ({ entity }) => (
-      <DescriptionCell text={entity.metadata.description} />
-    ),
-    width: '40%',
-    cellStyle: { ...WORDS, minWidth: 240 },
-  };
+  return compact(
+    {
+      ...columns.createMetadataDescriptionColumn(),
+      render: ({ entity }) => (
+        <DescriptionCell text={entity.metadata.description} />
+      ),
+    },
+    { ...WORDS, minWidth: 240 },
+    '36%',
+  );
 }
 
-export const systemColumn = (): Column => ({
-  ...columns.createSystemColumn(),
-  cellStyle: WORDS,
-});
-export const ownerColumn = (): Column => ({
-  ...columns.createOwnerColumn(),
-  cellStyle: WORDS,
-});
-export const typeColumn = (hidden = false): Column => ({
-  ...columns.createSpecTypeColumn({ hidden }),
-  cellStyle: ONE_LINE,
-});
-const emailColumn = (): Column => ({
-  title: 'Email',
-  field: 'entity.spec.profile.email',
-  cellStyle: ONE_LINE,
-});
+export const systemColumn = (): Column =>
+  compact(columns.createSystemColumn(), WORDS);
+export const ownerColumn = (): Column =>
+  compact(columns.createOwnerColumn(), WORDS);
+export const typeColumn = (hidden = false): Column =>
+  compact(columns.createSpecTypeColumn({ hidden }), ONE_LINE, '1%');
+const emailColumn = (): Column =>
+  compact({ title: 'Email', field: 'entity.spec.profile.email' }, ONE_LINE);
 
 /**
  * The catalog table's columns for the kind on screen. The default puts eight columns (tags and
@@ -90,7 +101,7 @@ export const catalogColumns: CatalogTableColumnsFunc = ({
         title,
         nameColumn(kind),
         typeColumn(typeFiltered),
-        { ...columns.createSpecTargetsColumn(), cellStyle: WORDS },
+        compact(columns.createSpecTargetsColumn(), WORDS),
       ];
     default:
       return [
