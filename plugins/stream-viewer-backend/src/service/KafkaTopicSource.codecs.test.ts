@@ -10,6 +10,7 @@ import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
 import { produceTransactions } from '../../dev/kafka-mock/txnProducer';
 import { KafkaTopicSource } from './KafkaTopicSource';
 import { endTailThread } from './kafkaTail';
+import { StreamHub, type Snapshot } from './StreamHub';
 import { startOf, type MessageBatch } from './types';
 
 jest.setTimeout(120_000);
@@ -52,6 +53,7 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
       'stacktalk.codecs:2',
       'stacktalk.broken:1',
       'stacktalk.txn:1',
+      'stacktalk.noticed:1',
     ]);
     producer = new Kafka({
       brokers: [mock.bootstrap],
@@ -158,13 +160,18 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
   });
 
   /** kafkajs, in this process, producing with a codec entry of the test's own for one send. */
-  async function sendWith(codec: number, entry: unknown, value: string) {
+  async function sendWith(
+    codec: number,
+    entry: unknown,
+    value: string,
+    topic = 'stacktalk.broken',
+  ) {
     const codecs = CompressionCodecs as Record<number, unknown>;
     const kept = codecs[codec];
     codecs[codec] = () => entry;
     try {
       await producer.send({
-        topic: 'stacktalk.broken',
+        topic,
         compression: codec,
         messages: [{ value }, { value: `${value}-2` }],
       });
@@ -262,5 +269,44 @@ describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkaf
     );
     expect(history).toEqual(seen.lines);
     await source.stop();
+  });
+
+  it('puts a skipped batch in the snapshots of every viewer, with or without payload access', async () => {
+    const topic = 'stacktalk.noticed';
+    const hub = new StreamHub({
+      graceMs: 100,
+      createSource: t =>
+        new KafkaTopicSource({ brokers: [mock.bootstrap], topic: t }),
+    });
+    const last: Array<Snapshot | undefined> = [undefined, undefined];
+    const offs = [true, false].map((payloads, i) =>
+      hub.subscribe(topic, { windowMs: 60_000, fields: [], payloads }, s => {
+        last[i] = s;
+      }),
+    );
+    await until(
+      () => last.every(s => s?.connection.state === 'live'),
+      'both views live',
+    );
+    kcat(topic, 0, 'snappy', ['k:before']);
+    await sendWith(
+      6,
+      { compress: async (e: any) => e.buffer },
+      'codec-6',
+      topic,
+    );
+    kcat(topic, 0, 'snappy', ['k:after']);
+    await until(
+      () => last.every(s => s?.totals.messages === 2 && s.notices?.length),
+      'the notice in both views',
+    );
+    for (const s of last) {
+      expect(s!.notices).toEqual([
+        'partition 0, offsets 1–2: a batch that could not be decoded was skipped (unknown compression codec 6)',
+      ]);
+      expect(s!.connection.state).toBe('live');
+    }
+    offs.forEach(off => off());
+    await hub.close();
   });
 });
