@@ -78,18 +78,18 @@ export class ReportQueue {
         }
       }
       const row = {
-      id: job.id ?? randomUUID(),
-      entity_ref: job.entityRef,
-      template: job.template,
-      format: job.format,
-      status: 'queued',
-      progress: 0,
-      stage: 'queued',
-      attempts: 0,
-      created_by: job.createdBy,
-      created_at: new Date(),
-      schedule_id: job.scheduleId ?? null,
-    };
+        id: job.id ?? randomUUID(),
+        entity_ref: job.entityRef,
+        template: job.template,
+        format: job.format,
+        status: 'queued',
+        progress: 0,
+        stage: 'queued',
+        attempts: 0,
+        created_by: job.createdBy,
+        created_at: new Date(),
+        schedule_id: job.scheduleId ?? null,
+      };
       await tx('report_jobs').insert(row);
       return toJob(row);
     });

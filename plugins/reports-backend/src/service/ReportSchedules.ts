@@ -77,15 +77,15 @@ export class ReportSchedules {
         throw new QuotaError(`You already have ${mine} report schedules, the most one person may have (reports.limits.maxSchedulesPerUser); delete one first`);
       }
       const row = {
-      id: randomUUID(),
-      entity_ref: input.entityRef,
-      template: input.template,
-      format: input.format,
-      cron: String(input.cron).trim(),
-      created_by: input.createdBy,
-      created_at: new Date(),
-      next_run_at: next,
-    };
+        id: randomUUID(),
+        entity_ref: input.entityRef,
+        template: input.template,
+        format: input.format,
+        cron: String(input.cron).trim(),
+        created_by: input.createdBy,
+        created_at: new Date(),
+        next_run_at: next,
+      };
       await tx('report_schedules').insert(row);
       return toSchedule(row);
     });
