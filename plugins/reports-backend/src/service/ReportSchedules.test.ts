@@ -20,6 +20,18 @@ describe.each(databases.eachSupportedId())('ReportSchedules on %s', databaseId =
   });
 });
 
+describe.each(databases.eachSupportedId())('ReportSchedules limits on %s', databaseId => {
+  it('runs a schedule made before the minimum interval existed no more often than the minimum', async () => {
+    const knex = await databases.init(databaseId);
+    await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../../migrations') });
+    const schedules = new ReportSchedules(knex, { maxPerUser: 10, minIntervalMinutes: 60 });
+    const now = new Date('2026-12-04T06:00:30Z');
+    await knex('report_schedules').insert({ id: 'legacy', entity_ref: 'component:default/x', template: 'service-overview', format: 'A4', cron: '* * * * *', created_by: 'user:default/ada.okafor', created_at: now, next_run_at: new Date('2026-12-04T06:00:00Z') });
+    expect((await schedules.claimDue(now)).map(s => s.id)).toEqual(['legacy']);
+    expect((await schedules.get('legacy')).nextRunAt).toBe('2026-12-04T07:00:00.000Z');
+  });
+});
+
 describe('nextRun', () => {
   it('follows cron in UTC and rejects nonsense with the reason', () => {
     expect(nextRun('30 6 * * *', new Date('2026-11-22T07:00:00Z')).toISOString()).toBe('2026-11-23T06:30:00.000Z');

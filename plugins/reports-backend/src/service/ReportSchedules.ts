@@ -116,9 +116,11 @@ export class ReportSchedules {
     const due = (await this.knex('report_schedules').where('next_run_at', '<=', now)).map(toSchedule);
     const claimed = [];
     for (const s of due) {
+      // Never sooner than the minimum interval after this run, even for a schedule made before it was set.
+      const earliest = new Date(new Date(s.nextRunAt).getTime() + this.limits.minIntervalMinutes * 60_000 - 1000);
       const moved = await this.knex('report_schedules')
         .where({ id: s.id, next_run_at: new Date(s.nextRunAt) })
-        .update({ next_run_at: nextRun(s.cron, now), last_run_at: now });
+        .update({ next_run_at: nextRun(s.cron, earliest > now ? earliest : now), last_run_at: now });
       if (moved === 1) claimed.push(s);
     }
     return claimed;
