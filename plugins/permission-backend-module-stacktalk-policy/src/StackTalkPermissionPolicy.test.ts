@@ -56,6 +56,7 @@ describe('the portal policy outside secrets and stream payloads', () => {
   });
 
   it.each([
+    'stacktalk.notes.create',
     'streams.topic.write',
     'reports.schedule.everything',
     'secrets.export.bulk',

@@ -30,6 +30,7 @@ export interface StackTalkPolicyOptions {
 
 /** Permission names of the portal's own plugins start with one of these. */
 export const OWN_PERMISSION_PREFIXES = [
+  'stacktalk.',
   'streams.',
   'reports.',
   'secrets.',
