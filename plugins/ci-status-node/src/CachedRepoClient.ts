@@ -6,6 +6,7 @@ import type { GitHubFetcher } from './GitHubFetcher';
 import type {
   ArtifactList,
   CiRepoClient,
+  RepositoryInfo,
   GitHubAnswer,
   WorkflowJobList,
   WorkflowRunList,
@@ -36,6 +37,10 @@ export class CachedRepoClient implements CiRepoClient {
   runsKey(query: WorkflowRunsQuery = {}): string {
     const parts = [query.workflowFile, query.branch, query.event, query.status, query.perPage ?? 30, query.page ?? 1];
     return `${this.#prefix}:runs:${parts.map(part => encodeURIComponent(String(part ?? ''))).join(':')}`;
+  }
+
+  async getRepository(): Promise<GitHubAnswer<RepositoryInfo>> {
+    return this.#fetcher.get(this.repo, `${this.#prefix}:repo`, 'GET /repos/{owner}/{repo}', {});
   }
 
   async listWorkflowRuns(query: WorkflowRunsQuery = {}): Promise<GitHubAnswer<WorkflowRunList>> {

@@ -10,6 +10,7 @@ export type {
   CiRepoClient,
   GitHubAnswer,
   GitHubFetchStats,
+  RepositoryInfo,
   WorkflowJobList,
   WorkflowRunList,
   WorkflowRunsQuery,

@@ -35,6 +35,10 @@ export interface WorkflowJobList {
   total_count: number;
   jobs: WorkflowJob[];
 }
+export interface RepositoryInfo {
+  full_name: string;
+  default_branch: string;
+}
 export interface ArtifactList {
   total_count: number;
   artifacts: WorkflowArtifact[];
@@ -43,6 +47,8 @@ export interface ArtifactList {
 /** GitHub Actions of one repository, as the portal's GitHub credentials see it. */
 export interface CiRepoClient {
   readonly repo: CiRepoRef;
+  /** The repository (its default branch, for one). */
+  getRepository(): Promise<GitHubAnswer<RepositoryInfo>>;
   listWorkflowRuns(query?: WorkflowRunsQuery): Promise<GitHubAnswer<WorkflowRunList>>;
   getWorkflowRun(runId: number): Promise<GitHubAnswer<WorkflowRun>>;
   listRunJobs(runId: number): Promise<GitHubAnswer<WorkflowJobList>>;
