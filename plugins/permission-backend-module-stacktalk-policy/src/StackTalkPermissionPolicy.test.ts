@@ -70,6 +70,19 @@ describe('the portal policy outside secrets and stream payloads', () => {
     expect(await decide(basic(name), 'user:default/employee')).toBe(DENY);
   });
 
+  it("lets only an entity's owners and the admins delete it from the catalog", async () => {
+    const remove = entity('catalog.entity.delete');
+    expect(await decide(remove, 'user:default/admin')).toBe(ALLOW);
+    expect(await policy.handle({ permission: remove }, { credentials: mockCredentials.user('user:default/employee') } as any)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: { claims: MEMBERSHIP['user:default/employee'] } },
+    });
+    expect(await decide(remove, 'user:default/nobody')).toBe(DENY);
+    expect(await decide(remove)).toBe(DENY);
+  });
+
   it('denies a payload permission that is not the catalog-entity one it knows', async () => {
     expect(await decide(basic('streams.payload.read'), 'user:default/admin')).toBe(DENY);
   });

@@ -71,7 +71,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  *   else sees nothing.
  * - Stream payloads (raw message contents, which may hold personal data): the owners of the
  *   stream's catalog Resource and the secrets admins; everyone may see a stream's rates.
- * - The Kubernetes proxy, catalog locations and `reports.admin`: members of the admin groups.
+ * - The Kubernetes proxy, catalog locations and `reports.admin`: members of the admin groups;
+ *   deleting a catalog entity: its owners and the admins.
  * - Any other permission of our own plugins ({@link OWN_PERMISSION_PREFIXES}) is denied unless
  *   listed here; permissions of Backstage's plugins (catalog reads, Kubernetes reads, TechDocs,
  *   search) are allowed.
@@ -82,7 +83,11 @@ export class StackTalkPermissionPolicy implements PermissionPolicy {
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     const { permission } = request;
     if (isResourcePermission(permission, 'catalog-entity') && isPermission(permission, streamsPayloadReadPermission)) {
-      return this.streamPayload(permission, user);
+      return this.ownerOrMember(permission, user, this.options.secretsAdminGroups);
+    }
+    // Deleting an entity (the org's Users and Groups included) is for its owners and the admins.
+    if (isResourcePermission(permission, 'catalog-entity') && permission.name === 'catalog.entity.delete') {
+      return this.ownerOrMember(permission, user, this.options.adminGroups ?? []);
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_SECRET_SCOPE) || isPermission(permission, secretsAdminPermission)) {
       return this.secrets(permission, user);
@@ -104,9 +109,10 @@ export class StackTalkPermissionPolicy implements PermissionPolicy {
     return (await this.claims(user)).some(ref => groups.includes(ref));
   }
 
-  private async streamPayload(permission: ResourcePermission<'catalog-entity'>, user?: PolicyQueryUser) {
+  /** Members of `groups` always; anyone else on the condition that they own the entity. */
+  private async ownerOrMember(permission: ResourcePermission<'catalog-entity'>, user: PolicyQueryUser | undefined, groups: string[]) {
     const claims = await this.claims(user);
-    if (claims.some(ref => this.options.secretsAdminGroups.includes(ref))) return ALLOW;
+    if (claims.some(ref => groups.includes(ref))) return ALLOW;
     if (claims.length === 0) return DENY;
     return createCatalogConditionalDecision(permission, catalogConditions.isEntityOwner({ claims }));
   }

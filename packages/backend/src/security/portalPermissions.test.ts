@@ -4,7 +4,7 @@
  * catalog's location routes. The backend runs in a child process (see portalBackendMain.ts).
  */
 import { startKubernetesFixture, type KubernetesFixture } from '../__testUtils__/kubernetesFixture';
-import { ADMIN, EMPLOYEE } from './__testUtils__/portalBackend';
+import { ADMIN, EMPLOYEE, OUTSIDER } from './__testUtils__/portalBackend';
 import { spawnPortalBackend, type PortalBackendProcess } from './__testUtils__/portalBackendProcess';
 
 jest.setTimeout(120_000);
@@ -103,5 +103,15 @@ describe('the portal policy in front of the Kubernetes cluster and the catalog',
 
     expect((await portal.as(EMPLOYEE)(`/api/catalog/locations/${stored.id}`, { method: 'DELETE' })).status).toBe(403);
     expect((await portal.as(ADMIN)(`/api/catalog/locations/${stored.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it("lets only an entity's owners and the admins delete it from the catalog", async () => {
+    const entity = await (await portal.as(OUTSIDER)('/api/catalog/entities/by-name/component/default/core-api')).json();
+    const remove = (user: string) => portal.as(user)(`/api/catalog/entities/by-uid/${entity.metadata.uid}`, { method: 'DELETE' });
+    const refused = await remove(OUTSIDER);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({ name: 'NotAllowedError' });
+    expect((await portal.as(OUTSIDER)('/api/catalog/entities/by-name/component/default/core-api')).status).toBe(200);
+    expect((await remove(EMPLOYEE)).status).toBe(204);
   });
 });

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 
 export const ADMIN = 'user:default/root';
 export const EMPLOYEE = 'user:default/alice';
+/** In no group that owns anything. */
+export const OUTSIDER = 'user:default/mallory';
 export const ADMIN_GROUP = 'group:default/portal-admins';
 
 /** Who is in which group: the ownership refs the user-info service returns. */
