@@ -53,5 +53,6 @@ backend.add(import('@stacktalk/plugin-secrets-backend'));
 backend.add(import('@stacktalk/plugin-secrets-backend/reports'));
 // The stream viewer's section in reports (message rates of the entity's topics and streams).
 backend.add(import('@stacktalk/plugin-stream-viewer-backend/reports'));
+backend.add(import('@stacktalk/plugin-ci-status-backend'));
 
 backend.start();

@@ -121,6 +121,8 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       SECRETS_EXPORT_TOKEN: 'ci-export-token-for-tests',
       CATALOG_ORG_LOCATION: join(work, 'org.yaml'),
+      GITHUB_TOKEN: 'fixture-token',
+      CI_STATUS_WEBHOOK_SECRET: 'ci-webhook-secret-for-tests',
     };
     backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
     await poll('readiness', async () => {
