@@ -11,8 +11,8 @@
  * says. Streams are read from the catalog files (stacktalk.io/* annotations): fields named in
  * stacktalk.io/stream-fields get realistic shapes, the timestamp field the event time.
  * The consumer groups each Resource names (stacktalk.io/kafka-consumer-groups; else the first
- * component that depends on it) read a little slower than the producer and commit, so lag and
- * pending counts move. The mock broker cannot list groups (ListGroups): the stream viewer finds
+ * component that depends on it) keep up but commit every few seconds, so lag and pending
+ * counts move. The mock broker cannot list groups (ListGroups): the stream viewer finds
  * them through that annotation.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -297,7 +297,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           consumers.push(consumer);
           await consumer.connect();
           await consumer.subscribe({ topic: s.name, fromBeginning: false });
-          // A service that keeps up, slowly: it commits every few seconds, so its lag moves.
+          // A service that keeps up and commits every few seconds, so its lag moves between
+          // zero and a few seconds' worth. (A pause after each batch, as before, let the lag grow
+          // for as long as the demo ran: the mock broker answers a fetch with one record batch
+          // per partition, a twentieth of a second of messages.)
           await consumer.run({
             autoCommitInterval: 3000,
             eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
@@ -306,7 +309,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
                 stats.consumed++;
               }
               await heartbeat();
-              await new Promise(r => setTimeout(r, 400 + Math.random() * 800));
+              await new Promise(r => setTimeout(r, Math.random() * 20));
             },
           });
         }),
