@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { ReportQueue } from './ReportQueue';
 import { ReportSchedules, nextRun } from './ReportSchedules';
 
+jest.setTimeout(60_000); // a PostgreSQL database per test, on a loaded machine
+
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe.each(databases.eachSupportedId())('ReportSchedules on %s', databaseId => {
