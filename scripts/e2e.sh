@@ -7,6 +7,7 @@ ensure_node
 export E2E_DATA="$ROOT/data-e2e"
 rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
 start_kubernetes_fixture
+start_github_fixture
 
 if curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/liveness 2>/dev/null; then
   warn "something already listens on :7007; stop it (make start?) before running the end-to-end tests"
@@ -16,7 +17,7 @@ fi
 # and the catalog's Redis streams, at a light rate. Without it the stream tests fail, the rest run.
 node --require @backstage/cli/config/nodeTransform.cjs examples/streams-demo/producer.ts --rate 10 > test-results/streams-demo.log 2>&1 &
 demo_pid=$!
-trap 'kill $demo_pid ${KUBERNETES_FIXTURE_PID:-} 2>/dev/null; wait $demo_pid 2>/dev/null' EXIT
+trap 'kill $demo_pid ${KUBERNETES_FIXTURE_PID:-} ${GITHUB_FIXTURE_PID:-} 2>/dev/null; wait $demo_pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do
   grep -q 'streams demo ready' test-results/streams-demo.log 2>/dev/null && break
   kill -0 $demo_pid 2>/dev/null || { warn "the streams demo exited; see test-results/streams-demo.log"; tail -5 test-results/streams-demo.log; break; }
@@ -26,7 +27,7 @@ done
 "${BACKEND_CMD[@]}" --config app-config.yaml --config app-config.e2e.yaml > test-results/e2e-backend.log 2>&1 &
 backend_pid=$!
 # Stop what this run started (a fixture that was already running is left alone).
-trap 'kill $backend_pid $demo_pid ${KUBERNETES_FIXTURE_PID:-} 2>/dev/null; wait $backend_pid $demo_pid 2>/dev/null' EXIT
+trap 'kill $backend_pid $demo_pid ${KUBERNETES_FIXTURE_PID:-} ${GITHUB_FIXTURE_PID:-} 2>/dev/null; wait $backend_pid $demo_pid 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
   curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness 2>/dev/null && break
   kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-backend.log"; tail -30 test-results/e2e-backend.log; exit 1; }

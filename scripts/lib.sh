@@ -140,3 +140,22 @@ start_kubernetes_fixture() {
   done
   warn "fixture Kubernetes API server did not start; see data/kubernetes-fixture.log"
 }
+
+# The fixture GitHub API server stands in for api.github.com for the CI status plugins
+# (app-config.yaml's integrations.github); it signs the webhooks it sends to the portal with
+# app-config.yaml's development secret.
+start_github_fixture() {
+  local port=${GITHUB_FIXTURE_PORT:-7081}
+  github_fixture_up() { curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; }
+  if github_fixture_up; then return; fi
+  mkdir -p "$ROOT/data"
+  nohup node "$ROOT/examples/fixtures/github-api/server.mjs" --port "$port" \
+    --webhook-url http://127.0.0.1:7007/api/ci-status/webhook --webhook-secret stacktalk-dev-webhook-secret \
+    > "$ROOT/data/github-fixture.log" 2>&1 &
+  GITHUB_FIXTURE_PID=$!
+  for _ in $(seq 1 50); do
+    github_fixture_up && { log "fixture GitHub API on :$port"; return; }
+    sleep 0.2
+  done
+  warn "fixture GitHub API server did not start; see data/github-fixture.log"
+}

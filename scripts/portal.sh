@@ -24,7 +24,7 @@ show_portal_log() {
 # already running when `make start` began is left alone). Safe to call twice.
 stop_started_processes() {
   local pid
-  for pid in ${PORTAL_PID:-} ${LOG_TAIL_PID:-} ${KUBERNETES_FIXTURE_PID:-}; do
+  for pid in ${PORTAL_PID:-} ${LOG_TAIL_PID:-} ${KUBERNETES_FIXTURE_PID:-} ${GITHUB_FIXTURE_PID:-}; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   # The portal shuts its plugins down gracefully; give it a few seconds.
@@ -33,7 +33,8 @@ stop_started_processes() {
     sleep 0.1
   done
   [ -n "${KUBERNETES_FIXTURE_PID:-}" ] && kill -KILL "$KUBERNETES_FIXTURE_PID" 2>/dev/null || true
-  PORTAL_PID='' LOG_TAIL_PID='' KUBERNETES_FIXTURE_PID=''
+  [ -n "${GITHUB_FIXTURE_PID:-}" ] && kill -KILL "$GITHUB_FIXTURE_PID" 2>/dev/null || true
+  PORTAL_PID='' LOG_TAIL_PID='' KUBERNETES_FIXTURE_PID='' GITHUB_FIXTURE_PID=''
 }
 
 # run_portal BACKEND-ARGS...: runs the backend until it exits or Ctrl-C. Exits 0 after Ctrl-C (no

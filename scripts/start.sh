@@ -11,4 +11,5 @@ ensure_npm_deps
 ensure_built
 mkdir -p data/sqlite data/techdocs
 start_kubernetes_fixture
+start_github_fixture
 run_portal --config app-config.yaml "$@"

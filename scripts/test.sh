@@ -47,8 +47,8 @@ rc=$?
 tail -n 40 "$RESULTS/jest.log"
 record_run jest $rc "$(json_counts "$RESULTS/jest.json" '[r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites]')"
 
-log "── fixture Kubernetes API server tests (node:test)"
-node --test 'examples/fixtures/kubernetes-api/*.test.mjs' > "$RESULTS/fixture.log" 2>&1
+log "── fixture Kubernetes and GitHub API server tests (node:test)"
+node --test 'examples/fixtures/kubernetes-api/*.test.mjs' 'examples/fixtures/github-api/*.test.mjs' > "$RESULTS/fixture.log" 2>&1
 rc=$?
 tail -n 12 "$RESULTS/fixture.log"
 record_run fixture-tests $rc "$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$RESULTS/fixture.log") $(sed -n 's/^# fail \([0-9]*\)/\1/p' "$RESULTS/fixture.log")"
