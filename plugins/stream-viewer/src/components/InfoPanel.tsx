@@ -182,9 +182,13 @@ export function InfoPanel({
                         <TableCell align="right">
                           {g.lag.toLocaleString()}
                         </TableCell>
-                        <TableCell className={classes.mono}>
+                        {/* Wraps between partitions: six of them overflowed the card. */}
+                        <TableCell
+                          className={classes.mono}
+                          style={{ whiteSpace: 'normal' }}
+                        >
                           {g.partitions
-                            .map(p => `${p.partition}: ${p.lag}`)
+                            .map(p => `${p.partition}:\u00a0${p.lag}`)
                             .join(', ')}
                         </TableCell>
                       </TableRow>

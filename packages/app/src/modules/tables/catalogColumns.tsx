@@ -42,7 +42,7 @@ export function nameColumn(defaultKind?: string): Column {
   );
 }
 
-/** The description takes what the other columns leave: about a third of the table, 240 px at least. */
+/** The description takes what the other columns leave: about 40 % of the table, 240 px at least. */
 export function descriptionColumn(): Column {
   return compact(
     {
@@ -52,14 +52,14 @@ export function descriptionColumn(): Column {
       ),
     },
     { ...WORDS, minWidth: 240 },
-    '36%',
+    '40%',
   );
 }
 
 export const systemColumn = (): Column =>
-  compact(columns.createSystemColumn(), WORDS);
+  compact(columns.createSystemColumn(), WORDS, '13%');
 export const ownerColumn = (): Column =>
-  compact(columns.createOwnerColumn(), WORDS);
+  compact(columns.createOwnerColumn(), WORDS, '13%');
 export const typeColumn = (hidden = false): Column =>
   compact(columns.createSpecTypeColumn({ hidden }), ONE_LINE, '1%');
 const emailColumn = (): Column =>
