@@ -43,11 +43,11 @@ test.describe('Secrets tab', () => {
     await expect(page.getByRole('button', { name: 'Add DATABASE_URL in staging' })).toBeVisible();
   });
 
-  test('the owner exports the development .env, and the audit log records reveal and export', async () => {
+  test('the owner exports development (systemd EnvironmentFile), and the audit log records reveal and export', async () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export development' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toBe('stacktalk-edge-nginx.development.env');
+    expect(file.suggestedFilename()).toBe('stacktalk-edge-nginx.development.systemd.env');
     const body = readFileSync((await file.path())!, 'utf8');
     expect(body).toContain('DATABASE_URL="postgres://edge:e2e-Val\\"ue\\$1@db-dev:5432/edge"');
 
