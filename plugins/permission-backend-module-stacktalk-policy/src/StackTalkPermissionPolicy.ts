@@ -9,6 +9,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { catalogConditions, createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
+import { ciRunRerunPermission, ciStatusReadPermission } from '@stacktalk/plugin-ci-status-common';
 import { streamsMetricsReadPermission, streamsPayloadReadPermission } from '@stacktalk/plugin-stream-viewer-common';
 import { createSecretScopeConditionalDecision, secretScopeConditions } from '@stacktalk/plugin-secrets-backend';
 import {
@@ -37,6 +38,7 @@ export const OWN_PERMISSION_PREFIXES = [
   'portal-status.',
   'portal.status.',
   'ci-status.',
+  'ci.',
   'exceldna.',
   'plugins.',
 ];
@@ -49,6 +51,8 @@ const ALLOWED_TO_EVERYONE = new Set([
   'reports.report.read',
   'reports.report.delete',
   'portal.status.read',
+  // CI runs, jobs and logs of the company's repositories are not secret inside the company.
+  ciStatusReadPermission.name,
 ]);
 
 /** Only members of the admin groups, whatever plugin declares them. */
@@ -71,6 +75,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  *   else sees nothing.
  * - Stream payloads (raw message contents, which may hold personal data): the owners of the
  *   stream's catalog Resource and the secrets admins; everyone may see a stream's rates.
+ * - CI (`ci.status.read`): everyone; re-running CI (`ci.run.rerun`): the entity's owners and
+ *   the members of the admin groups.
  * - The Kubernetes proxy, catalog locations and `reports.admin`: members of the admin groups;
  *   deleting a catalog entity: its owners and the admins.
  * - Any other permission of our own plugins ({@link OWN_PERMISSION_PREFIXES}) is denied unless
@@ -87,6 +93,10 @@ export class StackTalkPermissionPolicy implements PermissionPolicy {
     }
     // Deleting an entity (the org's Users and Groups included) is for its owners and the admins.
     if (isResourcePermission(permission, 'catalog-entity') && permission.name === 'catalog.entity.delete') {
+      return this.ownerOrMember(permission, user, this.options.adminGroups ?? []);
+    }
+    // Re-running CI spends minutes and may deploy: the entity's owners and the admins.
+    if (isResourcePermission(permission, 'catalog-entity') && permission.name === ciRunRerunPermission.name) {
       return this.ownerOrMember(permission, user, this.options.adminGroups ?? []);
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_SECRET_SCOPE) || isPermission(permission, secretsAdminPermission)) {
