@@ -4,7 +4,7 @@ import type {
 } from '@stacktalk/plugin-stream-viewer-common';
 import type { MessageStore } from './MessageStore';
 import { PayloadReader } from './PayloadReader';
-import { Rollup, type RollupInput } from './Rollup';
+import { RingRollup, SecondsOf, type Buckets } from './RingRollup';
 
 /** Windows up to this long are drawn from 100 ms buckets, longer ones from 1 s buckets. */
 export const FINE_RETENTION_MS = 5 * 60_000 + 10_000;
@@ -77,6 +77,11 @@ export class FilterSet {
     return this.reader.read(bytes) === 'json';
   }
 
+  /** Reads message i of `store` where it lies; then {@link test} answers for each filter. */
+  readStored(store: MessageStore, i: number): boolean {
+    return store.readPayload(i, this.reader) === 'json';
+  }
+
   test(k: number): boolean {
     const clauses = this.filters[k].clauses;
     const slots = this.slots[k];
@@ -96,8 +101,10 @@ export class FilterSet {
  * reads the rollups, never the buffer.
  */
 export class FilterView {
-  seconds!: Rollup;
-  tenths?: Rollup;
+  /** Rates per second: summed from `tenths` for short windows, else a ring of its own. */
+  seconds!: Buckets;
+  tenths?: RingRollup;
+  private ownSeconds?: RingRollup;
   /** Decided from `PayloadReader`'s values (else each payload is decoded). */
   readonly fast: boolean;
   /** Store position (sequence number) of the next message to test. */
@@ -111,7 +118,6 @@ export class FilterView {
   readonly hits: Float64Array;
   hitCount = 0;
   subscribers = 0;
-  private readonly input: RollupInput = { timestamp: 0, values: [] };
   private values = new Float64Array(0);
 
   constructor(
@@ -128,11 +134,15 @@ export class FilterView {
 
   /** Counts again from the first message at or after `from` (new, or the store was reordered). */
   restart(store: MessageStore, from: number) {
-    this.seconds = new Rollup(1000, this.windowMs + 60_000);
-    this.tenths =
-      this.windowMs <= FINE_RETENTION_MS - 10_000
-        ? new Rollup(100, this.windowMs + 10_000, false)
-        : undefined;
+    if (this.windowMs <= FINE_RETENTION_MS - 10_000) {
+      this.tenths = new RingRollup(100, this.windowMs + 60_000);
+      this.seconds = new SecondsOf(this.tenths);
+      this.ownSeconds = undefined;
+    } else {
+      this.tenths = undefined;
+      this.ownSeconds = new RingRollup(1000, this.windowMs + 60_000);
+      this.seconds = this.ownSeconds;
+    }
     this.hitCount = 0;
     const first = store.firstAtOrAfter(from);
     this.next = store.dropped + first;
@@ -163,12 +173,9 @@ export class FilterView {
   count(store: MessageStore, i: number, fields: number) {
     if (this.values.length !== fields) this.values = new Float64Array(fields);
     for (let f = 0; f < fields; f++) this.values[f] = store.value(i, f);
-    const input = this.input;
-    input.timestamp = store.timestamp(i);
-    input.partition = store.partition(i);
-    input.values = this.values;
-    this.seconds.add(input);
-    this.tenths?.add(input);
+    const timestamp = store.timestamp(i);
+    const partition = store.partition(i);
+    (this.tenths ?? this.ownSeconds)!.add(timestamp, partition, this.values);
     this.hits[this.hitCount++ % this.hits.length] = store.dropped + i;
   }
 
@@ -233,7 +240,7 @@ export class ViewTester {
     for (const v of fast) firstFast = Math.min(firstFast, v.next);
     for (let seq = from; seq < to; seq++) {
       const i = seq - store.dropped;
-      if (set && seq >= firstFast && set.read(store.payloadAt(i)))
+      if (set && seq >= firstFast && set.readStored(store, i))
         for (let k = 0; k < fast.length; k++)
           if (fast[k].next <= seq && set.test(k))
             fast[k].count(store, i, fields);

@@ -367,6 +367,13 @@ export class MessageStore {
     return this.payload(this.head + i);
   }
 
+  /** Reads the i-th oldest message's payload with `reader` where it lies (no view made). */
+  readPayload(i: number, reader: PayloadReader): DecodedKind {
+    const j = this.head + i;
+    const at = this.starts[j] + Math.max(0, this.keyLengths[j]);
+    return reader.read(this.chunkOf(j), at, at + this.sizes[j]);
+  }
+
   /** The i-th oldest message's payload, decoded again. */
   valueAt(i: number): unknown {
     return decodePayload(this.payloadAt(i)).value;

@@ -1,4 +1,5 @@
 import type { Point } from './Downsampler';
+import type { Buckets } from './RingRollup';
 
 /** What a rollup needs of a message. */
 export interface RollupInput {
@@ -21,7 +22,7 @@ export interface Bucket {
  * drawn from a bucket's min and max keeps every spike, whatever the message rate: its cost
  * depends on the window, not on the number of messages.
  */
-export class Rollup {
+export class Rollup implements Buckets {
   private readonly buckets = new Map<number, Bucket>();
   private lastIndex = Number.NaN;
   private last?: Bucket;
@@ -82,6 +83,21 @@ export class Rollup {
   /** The bucket starting at `index * resolutionMs`. */
   at(index: number): Bucket | undefined {
     return this.buckets.get(index);
+  }
+
+  countAt(index: number): number {
+    return this.buckets.get(index)?.count ?? 0;
+  }
+
+  forEachPartition(
+    index: number,
+    fn: (count: number, partition: number) => void,
+  ) {
+    this.buckets.get(index)?.partitions?.forEach(fn);
+  }
+
+  partitionCountAt(index: number, partition: number): number {
+    return this.buckets.get(index)?.partitions?.get(partition) ?? 0;
   }
 
   /** Min and max of field `field` per bucket in [from, to), in time order. */

@@ -332,8 +332,8 @@ export class StreamHub {
 
   /**
    * Lets filtered views opened on a full buffer test it, in slices of at most
-   * {@link SLICE_MS} with a turn of the event loop after each (I/O, timers, ingest and the
-   * other plugins' requests go in between), until every view is up to date.
+   * {@link SLICE_MS} each followed by as long for the rest of the event loop (I/O, timers,
+   * ingest, snapshots and the other plugins' requests), until every view is up to date.
    */
   private pump() {
     if (this.pumping) return;
@@ -345,7 +345,8 @@ export class StreamHub {
         const left = SLICE_MS - (performance.now() - started);
         if (!stream.catchUp(Math.max(0, left))) behind = true;
       }
-      if (behind) setImmediate(slice);
+      // As long again for the rest of the loop: at most half the thread goes to catching up.
+      if (behind) setTimeout(slice, SLICE_MS);
       else this.pumping = false;
     };
     setImmediate(slice);
@@ -353,6 +354,8 @@ export class StreamHub {
 
   /** A round of snapshots is being computed and sent (in slices). */
   private sending = false;
+  /** No round starts before this (`performance.now()`): rounds take at most half the thread. */
+  private quietUntil = 0;
 
   /**
    * Computes a snapshot once per distinct view and hands it to that view's viewers, in slices of
@@ -361,7 +364,7 @@ export class StreamHub {
    * the loop stays free.
    */
   private tick() {
-    if (this.sending) return;
+    if (this.sending || performance.now() < this.quietUntil) return;
     const work: Array<() => void> = [];
     for (const stream of this.streams.values()) {
       const groups = new Map<string, Subscriber[]>();
@@ -390,6 +393,7 @@ export class StreamHub {
     }
     this.sending = true;
     let at = 0;
+    let busy = 0;
     const next = () => {
       const started = performance.now();
       while (at < work.length) {
@@ -399,11 +403,16 @@ export class StreamHub {
           // one view's failure must not stop the rounds of the others
         }
         if (performance.now() - started >= SLICE_MS && at < work.length) {
+          busy += performance.now() - started;
           setImmediate(next);
           return;
         }
       }
+      const now = performance.now();
+      busy += now - started;
       this.sending = false;
+      // A round that took 60 ms of the thread is followed by 60 ms without one.
+      this.quietUntil = now + busy;
     };
     next();
   }
@@ -480,11 +489,11 @@ export class StreamHub {
       : Infinity;
     let matched = 0;
     for (let second = firstSecond; second <= lastSecond + 1; second++) {
-      const b = seconds.at(second);
-      matched += b?.count ?? 0;
+      const n = seconds.countAt(second);
+      matched += n;
       if (second > lastSecond) break;
-      rate.push([second * 1000, b?.count ?? 0]);
-      b?.partitions?.forEach((_, p) => {
+      rate.push([second * 1000, n]);
+      seconds.forEachPartition(second, (_, p) => {
         if (!perPartition.has(p)) perPartition.set(p, []);
       });
     }
@@ -498,10 +507,7 @@ export class StreamHub {
     if (perPartition.size) {
       for (const [p, pts] of perPartition) {
         for (let second = firstSecond; second <= lastSecond; second++)
-          pts.push([
-            second * 1000,
-            seconds.at(second)?.partitions?.get(p) ?? 0,
-          ]);
+          pts.push([second * 1000, seconds.partitionCountAt(second, p)]);
       }
       ratePerPartition = Object.fromEntries(
         [...perPartition]
@@ -530,7 +536,7 @@ export class StreamHub {
         matched,
       },
       ...(payloads
-        ? { latest: latest.reverse().map(j => raw.message(j)) }
+        ? { latest: latest.reverse().map(j => stream.latestMessage(j)) }
         : {}),
       coverage: {
         from: countFrom,
