@@ -54,5 +54,7 @@ backend.add(import('@stacktalk/plugin-secrets-backend/reports'));
 // The stream viewer's section in reports (message rates of the entity's topics and streams).
 backend.add(import('@stacktalk/plugin-stream-viewer-backend/reports'));
 backend.add(import('@stacktalk/plugin-ci-status-backend'));
+// The CI section in reports (the watched branch, success rate, durations, the last runs).
+backend.add(import('@stacktalk/plugin-ci-status-backend/reports'));
 
 backend.start();
