@@ -15,6 +15,8 @@ export interface NewJob {
   /** The requester's user entity ref (a schedule's creator for the jobs it makes). */
   createdBy: string;
   scheduleId?: string;
+  /** Until then only the replica holding the requester's credentials may take the job. */
+  heldUntil?: Date;
 }
 
 const UNFINISHED = ['queued', 'rendering'];
@@ -89,6 +91,7 @@ export class ReportQueue {
         created_by: job.createdBy,
         created_at: new Date(),
         schedule_id: job.scheduleId ?? null,
+        held_until: job.heldUntil ?? null,
       };
       await tx('report_jobs').insert(row);
       return toJob(row);
@@ -111,12 +114,15 @@ export class ReportQueue {
 
   /**
    * Takes a queued job for this worker: one of `preferred` when any is still queued (the jobs
-   * whose requesters' credentials this replica holds), else the oldest; undefined when none.
+   * whose requesters' credentials this replica holds), else the oldest that no other replica
+   * holds; undefined when none.
    */
   async claim(preferred: string[] = []): Promise<ReportJob | undefined> {
     for (let tries = 0; tries < 5; tries++) {
-      const query = this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at');
-      const next = (preferred.length ? await query.clone().whereIn('id', preferred.slice(0, 100)).first('id') : undefined) ?? (await query.first('id'));
+      const queued = () => this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at');
+      const next =
+        (preferred.length ? await queued().whereIn('id', preferred.slice(0, 100)).first('id') : undefined) ??
+        (await queued().where(q => q.whereNull('held_until').orWhere('held_until', '<', new Date())).first('id'));
       if (!next) return undefined;
       const claimed = await this.knex('report_jobs')
         .where({ id: next.id, status: 'queued' })

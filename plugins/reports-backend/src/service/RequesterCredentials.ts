@@ -13,12 +13,18 @@ const MARGIN_MS = 60_000;
 export class RequesterCredentials {
   private readonly byJob = new Map<string, { credentials: BackstageCredentials; until: number }>();
 
-  /** `maxHoldMs`: how long to hold credentials that do not say when they expire. */
-  constructor(private readonly maxHoldMs = 3_600_000) {}
+  /**
+   * `maxHoldMs`: the longest a job waits for this replica's workers (other replicas leave it
+   * alone until then; after it, any replica renders it with its requester away).
+   */
+  constructor(private readonly maxHoldMs = 10 * 60_000) {}
 
-  hold(jobId: string, credentials: BackstageCredentials) {
-    const expires = credentials.expiresAt?.getTime() ?? Date.now() + this.maxHoldMs;
-    this.byJob.set(jobId, { credentials, until: Math.min(expires, Date.now() + this.maxHoldMs) - MARGIN_MS });
+  /** Holds `credentials` for `jobId`; answers until when (the job's `heldUntil`). */
+  hold(jobId: string, credentials: BackstageCredentials): Date {
+    const expires = credentials.expiresAt?.getTime() ?? Infinity;
+    const until = Math.min(expires - MARGIN_MS, Date.now() + this.maxHoldMs);
+    this.byJob.set(jobId, { credentials, until });
+    return new Date(until);
   }
 
   /** The requester's credentials for `jobId` if still good (then forgotten here). */

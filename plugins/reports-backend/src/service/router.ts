@@ -122,9 +122,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // The requester's credentials wait in memory for the job (it is rendered on their behalf);
     // held before it is queued, so no worker can take it first.
     const id = randomUUID();
-    worker.requesters.hold(id, credentials);
+    const heldUntil = worker.requesters.hold(id, credentials);
     try {
-      const job = await queue.enqueue({ ...request, id, createdBy: credentials.principal.userEntityRef }, concurrency);
+      const job = await queue.enqueue({ ...request, id, heldUntil, createdBy: credentials.principal.userEntityRef }, concurrency);
       worker.wake();
       res.status(202).json(job);
     } catch (error) {
