@@ -207,3 +207,38 @@ describe('CI webhook', () => {
     await vectorBackend.stop();
   });
 });
+
+describe('CI status when GitHub fails', () => {
+  it('serves the cached runs marked stale (since when, why) instead of an error', async () => {
+    const quick = await startTestBackend({
+      features: [
+        ciStatusPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: { github: [{ host: 'github.com', apiBaseUrl: fixture.url, token: 'fixture-token' }] },
+            ciStatus: { github: { refreshIntervalSeconds: 1 } },
+          },
+        }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+        createServiceFactory({ service: signalsServiceRef, deps: {}, factory: () => ({ publish: async () => {} }) }),
+      ],
+    });
+    try {
+      const fresh = await request(quick.server).get(`${API}/runs`).set('authorization', stranger);
+      expect(fresh.body.stale).toBeUndefined();
+      await fixture.setMode('down');
+      await new Promise(r => setTimeout(r, 1100));
+      const stale = await request(quick.server).get(`${API}/runs`).set('authorization', stranger);
+      expect(stale.status).toBe(200);
+      expect(stale.body.runs).toEqual(fresh.body.runs);
+      expect(stale.body.stale).toEqual({ since: fresh.body.checkedAt, reason: 'github-unavailable' });
+      // Nothing cached for another repository: a 503 that says to try later.
+      const none = await request(quick.server).get('/api/ci-status/entities/component/default/pdf-renderer/runs').set('authorization', stranger);
+      expect(none.status).toBe(503);
+      expect(none.body.error.message).toContain('try again later');
+    } finally {
+      await fixture.setMode('ok');
+      await quick.stop();
+    }
+  });
+});
