@@ -45,17 +45,24 @@ run_portal() {
   : > "$PORTAL_LOG"
   log "starting StackTalk Portal (ready in about a minute; full log in ${PORTAL_LOG#"$ROOT/"}, warnings and errors show here)"
   trap stop_started_processes EXIT
-  local interrupted=0 status=0
-  trap 'interrupted=1; log "stopping StackTalk Portal…"; kill -TERM "${PORTAL_PID:-0}" 2>/dev/null || true' INT TERM
+  local interrupted=0 status=0 stop_asked_at=0
+  # Ctrl-C: stop gracefully (Backstage waits for open long-polls, up to ~30 s); again: at once.
+  trap 'if [ "$interrupted" = 1 ]; then kill -KILL "${PORTAL_PID:-0}" 2>/dev/null || true; else
+          interrupted=1; stop_asked_at=$SECONDS
+          log "stopping StackTalk Portal… (Ctrl-C again to stop it at once)"
+          kill -TERM "${PORTAL_PID:-0}" 2>/dev/null || true; fi' INT TERM
   "${BACKEND_CMD[@]}" "$@" >> "$PORTAL_LOG" 2>&1 &
   PORTAL_PID=$!
   # The filter ends when tail is stopped (end of its input).
   tail -n +1 -F "$PORTAL_LOG" 2> /dev/null > >(show_portal_log) &
   LOG_TAIL_PID=$!
-  # `wait` returns early when a trapped signal arrives; keep waiting until the portal has exited.
   while kill -0 "$PORTAL_PID" 2>/dev/null; do
-    wait "$PORTAL_PID" 2>/dev/null && status=0 || status=$?
+    sleep 0.5 || true
+    if [ "$interrupted" = 1 ] && (( SECONDS - stop_asked_at >= 10 )); then
+      kill -KILL "$PORTAL_PID" 2>/dev/null || true
+    fi
   done
+  wait "$PORTAL_PID" 2>/dev/null && status=0 || status=$?
   stop_started_processes
   if [ "$interrupted" = 1 ]; then
     log "stopped"
