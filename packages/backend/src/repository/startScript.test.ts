@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,5 +75,23 @@ describe('scripts/portal.sh run_portal', () => {
     const logFile = readFileSync(join(dir, 'portal.log'), 'utf8');
     expect(logFile).toContain('GET /api/catalog/entities');
     expect(logFile).toContain('shutting down');
+  });
+
+  it('run_with_progress says what runs and how long it takes, keeps the output in a file, and shows its end on failure', () => {
+    const logFile = join(dir, 'step.log');
+    const run = (cmd: string) =>
+      spawnSync('bash', ['-c', `source scripts/lib.sh; run_with_progress "installing things" "about 4 minutes" ${logFile} ${cmd}`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    const ok = run('bash -c "echo npm noise; exit 0"');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('installing things (about 4 minutes; output in');
+    expect(ok.stdout).not.toContain('npm noise');
+    expect(readFileSync(logFile, 'utf8')).toContain('npm noise');
+    const failed = run('bash -c "echo ERR! broken; exit 3"');
+    expect(failed.status).toBe(3);
+    expect(failed.stderr).toContain('installing things failed (exit 3)');
+    expect(failed.stderr).toContain('ERR! broken');
   });
 });
