@@ -92,6 +92,8 @@ ensure_os_deps() {
   ensure_os_packages "Kafka test producer" kcat || true
   # The secrets export tests read the dotenv format back with python-dotenv (and dash for the shell one).
   ensure_os_packages "secrets export tests" python3-dotenv dash || true
+  # The Excel-DNA inspector's tests sign test add-ins with osslsigncode (Authenticode on Linux).
+  ensure_os_packages "Excel-DNA signing tests" osslsigncode || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
