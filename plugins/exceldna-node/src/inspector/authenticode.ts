@@ -84,9 +84,11 @@ function verify(pe: PeImage, offset: number, size: number, roots: X509Certificat
   need(signed.signerInfos.length === 1, 'expected exactly one signer');
   const eContent = signed.encapContentInfo.eContent;
   need(eContent, 'SignedData carries no SpcIndirectDataContent');
-  const spcDer = Buffer.from(eContent.getValue());
+  // The original bytes of the SpcIndirectDataContent (a re-encoding could differ from what was hashed).
+  const spcDer = Buffer.from((eContent as unknown as asn1js.BaseBlock).valueBeforeDecodeView);
   // SpcIndirectDataContent ::= SEQUENCE { data, messageDigest DigestInfo ::= SEQUENCE { alg, OCTET STRING } }
   const spc = asn1js.fromBER(new Uint8Array(spcDer).buffer).result as asn1js.Sequence;
+  need(spc instanceof asn1js.Sequence, 'SpcIndirectDataContent is not a SEQUENCE');
   const digestInfo = spc.valueBlock?.value?.[1] as asn1js.Sequence | undefined;
   need(digestInfo?.valueBlock?.value?.length === 2, 'SpcIndirectDataContent has no digest');
   const algId = new pkijs.AlgorithmIdentifier({ schema: digestInfo.valueBlock.value[0] });
@@ -131,7 +133,7 @@ function verify(pe: PeImage, offset: number, size: number, roots: X509Certificat
   const md = attrs.attributes.find(a => a.type === OID_MESSAGE_DIGEST);
   need(md, 'signed attributes carry no messageDigest');
   const mdValue = Buffer.from((md.values[0] as asn1js.OctetString).valueBlock.valueHexView);
-  const spcValue = Buffer.from(spc.valueBlock.toBER(false));
+  const spcValue = spcDer.subarray(spc.idBlock.blockLength + spc.lenBlock.blockLength);
   const attrsDer = Buffer.from(attrs.toSchema().toBER());
   attrsDer[0] = 0x31; // signed over as a SET OF, not the [0] IMPLICIT tag it is stored with
   const signatureOk =
