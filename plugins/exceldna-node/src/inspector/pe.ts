@@ -1,4 +1,4 @@
-import { check, slice } from './errors';
+import { check, MalformedFileError, slice } from './errors';
 
 export type PeFormat = 'PE32' | 'PE32+';
 export type PeArchitecture = 'x86' | 'x64' | 'arm64' | 'other';
