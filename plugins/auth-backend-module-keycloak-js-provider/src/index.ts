@@ -1,0 +1,3 @@
+export { authModuleKeycloakJsProvider as default } from './module';
+export { KeycloakTokenVerifier } from './KeycloakTokenVerifier';
+export type { KeycloakClaims, KeycloakTokenVerifierOptions } from './KeycloakTokenVerifier';
