@@ -208,6 +208,7 @@ export function InfoPanel({
               at={now}
               emptyText="No consumer groups to chart."
               height={160}
+              fromZero
             />
           </Grid>
         </>
