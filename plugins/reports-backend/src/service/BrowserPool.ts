@@ -1,8 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import type { Browser, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
-import { HEADLESS_CHROMIUM_ARGS } from './chromiumArgs';
+import { HEADLESS_CHROMIUM_ARGS, chromiumKind, detectChromium } from './chromiumArgs';
+
+export { detectChromium };
 
 export const CHROMIUM_ARGS = [
   ...HEADLESS_CHROMIUM_ARGS,
@@ -14,8 +15,6 @@ export const CHROMIUM_ARGS = [
   '--dns-prefetch-disable',
 ];
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
-
 /** Puppeteer starts Chromium detached: the browser leads a process group with all its children. */
 function killGroup(browser: Browser) {
   const pid = browser.process()?.pid;
@@ -25,12 +24,6 @@ function killGroup(browser: Browser) {
   } catch {
     // the group is gone already
   }
-}
-
-/** Debian's `chromium` (or another system Chrome) when `reports.chromium.executablePath` is unset. */
-export function detectChromium(configured?: string): string | undefined {
-  if (configured) return fs.existsSync(configured) ? configured : undefined;
-  return CANDIDATES.find(p => fs.existsSync(p));
 }
 
 export interface BrowserPoolOptions {
@@ -78,7 +71,8 @@ export class BrowserPool {
       this.launches++;
       const launching = puppeteer.launch({
         executablePath: this.options.executablePath,
-        headless: true,
+        // The headless shell is started with plain `--headless`; the full browser with `--headless=new`.
+        headless: chromiumKind(this.options.executablePath) === 'headless-shell' ? 'shell' : true,
         args: CHROMIUM_ARGS,
         protocolTimeout: 120_000,
       });

@@ -1,4 +1,4 @@
-import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { CDPSession, HTTPRequest, Page } from 'puppeteer-core';
 import type { BrowserPool } from './BrowserPool';
 
 export type PaperFormat = 'A4' | 'Letter';
@@ -15,8 +15,35 @@ export class RenderTimeoutError extends Error {
   name = 'RenderTimeoutError';
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** A CSS string with every character but plain letters, digits and spaces as a CSS escape (no `"`, `\\` or `</style>` survives). */
+export function cssString(text: string): string {
+  return `"${Array.from(text, c => (/[A-Za-z0-9 ]/.test(c) ? c : `\\${c.codePointAt(0)!.toString(16)} `)).join('')}"`;
+}
+
+const PAPER = { A4: 'A4', Letter: 'letter' } as const;
+
+/**
+ * Page size, margins, the header (portal, title) and footer ("Page N of M") as CSS page-margin
+ * boxes, laid out by the page's own print layout. Puppeteer's header/footer templates are a
+ * second document Chromium lays out for every page (about 15 ms a PDF with the headless shell).
+ */
+export function pageCss(options: Pick<RenderOptions, 'format' | 'title'>): string {
+  const furniture = "font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 6pt; color: #667;";
+  return (
+    `@page { size: ${PAPER[options.format]}; margin: 18mm 14mm 16mm 14mm;` +
+    ` @top-left { content: "StackTalk Portal"; ${furniture} vertical-align: middle; }` +
+    ` @top-right { content: ${cssString(options.title)}; ${furniture} vertical-align: middle; }` +
+    ` @bottom-right { content: "Page " counter(page) " of " counter(pages); ${furniture} vertical-align: middle; } }`
+  );
+}
+
+/** `html` with {@link pageCss} as the first style of its head (a document's own `@page` rules come later and win). */
+export function withPageFurniture(html: string, options: Pick<RenderOptions, 'format' | 'title'>): string {
+  const style = `<style>${pageCss(options)}</style>`;
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + style + html.slice(head.index + head[0].length);
+  return style + html;
+}
 
 /**
  * Only inlined data may load: `data:` URIs (our logo, SVG charts and fonts are inlined) and the
@@ -36,7 +63,19 @@ export class PdfRenderer {
   /** Requests aborted since start (the security tests read it). */
   blocked: string[] = [];
 
+  /** A protocol session per pooled page, opened on its first render and kept for its life. */
+  private readonly sessions = new WeakMap<Page, Promise<CDPSession>>();
+
   constructor(private readonly pool: BrowserPool) {}
+
+  private session(page: Page): Promise<CDPSession> {
+    let session = this.sessions.get(page);
+    if (!session) {
+      session = page.createCDPSession();
+      this.sessions.set(page, session);
+    }
+    return session;
+  }
 
   /** Once per page: JavaScript off, every request through {@link isAllowedRequest}. */
   private readonly lockDown = async (page: Page) => {
@@ -74,18 +113,20 @@ export class PdfRenderer {
 
   async render(html: string, options: RenderOptions): Promise<Buffer> {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    return this.withContent(html, timeoutMs, async page => {
-      const pdf = await page.pdf({
-        format: options.format,
+    return this.withContent(withPageFurniture(html, options), timeoutMs, async page => {
+      // As page.pdf() does: web fonts of the document finished (an isolated world, so it runs
+      // with the page's JavaScript off).
+      await page.mainFrame().isolatedRealm().evaluate(() => document.fonts.ready.then(() => undefined));
+      // Page.printToPDF itself, the PDF in its answer: page.pdf() asks for a stream and reads it
+      // back in chunks, one protocol round trip each (README, "Where the time goes").
+      const { data } = await (await this.session(page)).send('Page.printToPDF', {
         printBackground: true,
-        displayHeaderFooter: true,
-        margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
-        headerTemplate: `<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;display:flex;justify-content:space-between"><span>StackTalk Portal</span><span>${escapeHtml(options.title)}</span></div>`,
-        footerTemplate:
-          '<div style="font-size:8px;width:100%;padding:0 14mm;color:#667;font-family:sans-serif;text-align:right">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
-        timeout: timeoutMs,
+        preferCSSPageSize: true, // size and margins from PAGE_CSS
+        generateTaggedPDF: true,
+        generateDocumentOutline: true,
+        transferMode: 'ReturnAsBase64',
       });
-      return Buffer.from(pdf);
+      return Buffer.from(data, 'base64');
     });
   }
 
