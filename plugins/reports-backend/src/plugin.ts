@@ -10,7 +10,8 @@ import { reportsPermissions, type ReportJob } from '@stacktalk/plugin-reports-co
 import { reportsSectionsExtensionPoint, type ReportSection } from '@stacktalk/plugin-reports-node';
 import { BUILTIN_SECTIONS } from './templates/builtinSections';
 import { createTemplates } from './templates/ReportTemplates';
-import { BrowserPool, detectChromium } from './service/BrowserPool';
+import { BrowserPool } from './service/BrowserPool';
+import { chromiumKind, detectChromium, fullChromiumWarning } from './service/chromiumArgs';
 import { PdfRenderer } from './service/PdfRenderer';
 import { ReportQueue } from './service/ReportQueue';
 import { ReportWorker } from './service/ReportWorker';
@@ -53,12 +54,14 @@ export const reportsPlugin = createBackendPlugin({
         const executablePath = detectChromium(configuredPath);
         const chromiumMissing = executablePath
           ? undefined
-          : `Chromium was not found${configuredPath ? ` at ${configuredPath} (reports.chromium.executablePath)` : ''}: install it with "sudo apt-get install -y chromium" and restart the portal`;
+          : `Chromium was not found${configuredPath ? ` at ${configuredPath} (reports.chromium.executablePath)` : ''}: install it with "sudo apt-get install -y chromium-headless-shell" and restart the portal`;
         if (chromiumMissing) logger.warn(chromiumMissing);
+        else if (chromiumKind(executablePath!) === 'full') logger.warn(fullChromiumWarning(executablePath!));
+        else logger.info(`Reports render with ${executablePath}`);
 
         const concurrency = config.getOptionalNumber('reports.concurrency') ?? os.cpus().length;
         const pool = new BrowserPool({
-          executablePath: executablePath ?? '/usr/bin/chromium',
+          executablePath: executablePath ?? '/usr/lib/chromium/chromium-headless-shell',
           concurrency,
           restartAfter: config.getOptionalNumber('reports.chromium.restartAfterRenders') ?? 200,
           logger,

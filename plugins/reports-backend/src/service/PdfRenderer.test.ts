@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrowserPool, detectChromium } from './BrowserPool';
@@ -6,8 +7,9 @@ import { PdfRenderer, isAllowedRequest } from './PdfRenderer';
 
 jest.setTimeout(120_000);
 
-const chromium = detectChromium();
-if (!chromium) throw new Error('These tests need Chromium: apt-get install chromium');
+// As configured by someone who read `dpkg -L chromium-headless-shell`: its wrapper script.
+const chromium = detectChromium('/usr/bin/chromium-headless-shell');
+if (!chromium) throw new Error('These tests need the headless shell: apt-get install chromium-headless-shell');
 
 /** A local HTTP server that counts every request and every TCP connection: both must stay at zero. */
 async function startCanary() {
@@ -100,13 +102,20 @@ describe('PdfRenderer', () => {
     expect(pool.stats.launches).toBe(launches + 1); // the possibly wedged one was killed
   });
 
-  it('recovers when Chromium is killed between renders', async () => {
+  it('recovers when the Chromium it runs is killed between renders', async () => {
     await renderer.render('<p>before</p>', { format: 'A4', title: 'x' });
     const launches = pool.stats.launches;
-    process.kill((await pool.pid())!, 'SIGKILL');
+    const pid = (await pool.pid())!;
+    // The pid the pool knows is the browser's own process (not a wrapper script's): it is the headless shell.
+    expect(readlinkSync(`/proc/${pid}/exe`)).toBe('/usr/lib/chromium/chromium-headless-shell');
+    process.kill(pid, 'SIGKILL');
     await new Promise(r => setTimeout(r, 300));
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
     const pdf = await renderer.render('<p>after the crash</p>', { format: 'A4', title: 'x' });
     expect(pdfText(pdf)).toContain('after the crash');
     expect(pool.stats.launches).toBe(launches + 1);
+    const relaunched = (await pool.pid())!;
+    expect(relaunched).not.toBe(pid);
+    expect(readlinkSync(`/proc/${relaunched}/exe`)).toBe('/usr/lib/chromium/chromium-headless-shell');
   });
 });
