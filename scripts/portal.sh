@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Running the portal in the foreground for `make start`: the full log goes to data/logs/portal.log,
 # the terminal shows warnings, errors and the address once the portal is ready, and Ctrl-C stops
-# the portal and everything this script started (the fixture Kubernetes API). Sourced after lib.sh.
+# the portal and everything this script started (the fixture servers). Sourced after lib.sh.
 
 PORTAL_LOG="$ROOT/data/logs/portal.log"
 
@@ -20,21 +20,33 @@ show_portal_log() {
   done
 }
 
-# stop_started_processes: stops what this run started, and only that (a fixture server that was
-# already running when `make start` began is left alone). Safe to call twice.
+# The fixture servers this run started (start_*_fixture sets <NAME>_FIXTURE_PID only when it
+# starts one; a fixture that was already running is left alone).
+started_fixture_pids() {
+  local var
+  for var in $(compgen -v | grep '_FIXTURE_PID$' || true); do
+    [ -n "${!var:-}" ] && echo "${!var}"
+  done
+  return 0
+}
+
+# stop_started_processes: stops what this run started, and only that. Safe to call twice.
 stop_started_processes() {
-  local pid
-  for pid in ${PORTAL_PID:-} ${LOG_TAIL_PID:-} ${KUBERNETES_FIXTURE_PID:-} ${GITHUB_FIXTURE_PID:-}; do
+  local pid fixtures var
+  fixtures=$(started_fixture_pids)
+  for pid in ${PORTAL_PID:-} ${LOG_TAIL_PID:-} $fixtures; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  # The portal shuts its plugins down gracefully; give it a few seconds.
+  # Give them a few seconds to stop, then make sure.
   for _ in $(seq 1 50); do
-    kill -0 "${PORTAL_PID:-0}" 2>/dev/null || kill -0 "${KUBERNETES_FIXTURE_PID:-0}" 2>/dev/null || break
+    local alive=0
+    for pid in ${PORTAL_PID:-} $fixtures; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
     sleep 0.1
   done
-  [ -n "${KUBERNETES_FIXTURE_PID:-}" ] && kill -KILL "$KUBERNETES_FIXTURE_PID" 2>/dev/null || true
-  [ -n "${GITHUB_FIXTURE_PID:-}" ] && kill -KILL "$GITHUB_FIXTURE_PID" 2>/dev/null || true
-  PORTAL_PID='' LOG_TAIL_PID='' KUBERNETES_FIXTURE_PID='' GITHUB_FIXTURE_PID=''
+  for pid in $fixtures; do kill -KILL "$pid" 2>/dev/null || true; done
+  PORTAL_PID='' LOG_TAIL_PID=''
+  for var in $(compgen -v | grep '_FIXTURE_PID$' || true); do printf -v "$var" '%s' ''; done
 }
 
 # run_portal BACKEND-ARGS...: runs the backend until it exits or Ctrl-C. Exits 0 after Ctrl-C (no

@@ -42,8 +42,9 @@ describe('scripts/portal.sh run_portal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portal-run-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('on Ctrl-C stops the portal and the fixture it started, and exits 0; the terminal shows warnings and the address only', async () => {
+  it('on Ctrl-C stops the portal and the fixtures it started, and exits 0; the terminal shows warnings and the address only', async () => {
     const port = await freePort();
+    const githubPort = await freePort();
     const fakeBackend = join(dir, 'fake-backend.js');
     writeFileSync(fakeBackend, FAKE_BACKEND);
     const script = `
@@ -52,6 +53,7 @@ describe('scripts/portal.sh run_portal', () => {
       PORTAL_LOG=${JSON.stringify(join(dir, 'portal.log'))}
       BACKEND_CMD=(node ${JSON.stringify(fakeBackend)})
       KUBERNETES_FIXTURE_PORT=${port} start_kubernetes_fixture
+      GITHUB_FIXTURE_PORT=${githubPort} start_github_fixture
       run_portal
     `;
     const child = spawn('bash', ['-c', script], { cwd: ROOT, detached: true, env: { ...process.env, PATH: process.env.PATH } });
@@ -64,11 +66,13 @@ describe('scripts/portal.sh run_portal', () => {
     while (!out.includes('is ready') && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
     expect(out).toContain('StackTalk Portal is ready: http://localhost:7007');
     expect(await listening(port)).toBe(true);
+    expect(await listening(githubPort)).toBe(true);
 
     process.kill(-child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does
     expect(await exited).toBe(0);
 
     expect(await listening(port)).toBe(false);
+    expect(await listening(githubPort)).toBe(false);
     expect(out).toContain('GENERATED a local secrets key');
     expect(out).not.toContain('GET /api/catalog/entities');
     expect(out).toContain('stopped');
