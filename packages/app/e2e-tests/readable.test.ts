@@ -119,6 +119,8 @@ test.describe('readable tables', () => {
         const rows = page.locator('table tbody tr');
         // The first visit waits for the catalog's first processing of the example org.
         await expect(rows.nth(2)).toBeVisible({ timeout: 120_000 });
+        const broken = await brokenWords(page);
+        expect(broken, `${table.name} at ${width} px`).toEqual([]);
         // Descriptions show enough to tell entities apart: a cell of 240 px or more (215 inside its padding), up to
         // three lines (about 150 characters), not 15 characters.
         if (table.name !== 'users' && table.name !== 'groups') {
@@ -132,8 +134,6 @@ test.describe('readable tables', () => {
             )
             .toBeGreaterThanOrEqual(215);
         }
-        const broken = await brokenWords(page);
-        expect(broken, `${table.name} at ${width} px`).toEqual([]);
         if (table.name === 'components' || table.name === 'apis')
           await keepScreenshot(page, `18-02-${table.name}-${width}`);
       }
