@@ -19,6 +19,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // Development only: sign in as any example user (ignored in production).
 backend.add(import('@stacktalk/plugin-auth-backend-module-example-users-provider'));
+// Keycloak through keycloak-js in the app: verifies the realm's access tokens (production).
+backend.add(import('@stacktalk/plugin-auth-backend-module-keycloak-js-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

@@ -1,7 +1,8 @@
 /**
  * Integration test: boots the real backend with app-config.production.yaml against the
  * node-svc PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), as a child process, the way
- * it is started in production. Kubernetes points at the fixture API server.
+ * it is started in production. Kubernetes points at the fixture API server, Keycloak at the
+ * fixture Keycloak (oidc-provider at Keycloak's paths, examples/fixtures/keycloak-oidc).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,12 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { startKubernetesFixture, type KubernetesFixture } from './__testUtils__/kubernetesFixture';
+import { SignJWT } from 'jose';
+import {
+  FIXTURE_KID,
+  startFixtureKeycloak,
+  type FixtureKeycloak,
+} from '../../../plugins/auth-backend-module-keycloak-js-provider/src/__testUtils__/fixtureKeycloak';
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = 7017;
@@ -73,6 +80,7 @@ function writeOrganisation(dir: string) {
 
 describe('production configuration (PostgreSQL + Redis)', () => {
   let fixture: KubernetesFixture;
+  let keycloak: FixtureKeycloak;
   let backend: { child: ChildProcess; exited: Promise<number>; output(): string };
   let env: NodeJS.ProcessEnv;
   const work = mkdtempSync(join(tmpdir(), 'stacktalk-prod-'));
@@ -81,6 +89,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
 
   beforeAll(async () => {
     fixture = await startKubernetesFixture();
+    keycloak = await startFixtureKeycloak();
     // A published TechDocs page, so the docs route has something to serve (and cache).
     mkdirSync(join(techdocsDir, 'default/component/stacktalk-portal'), { recursive: true });
     writeFileSync(join(techdocsDir, 'default/component/stacktalk-portal/index.html'), '<h1>StackTalk Portal</h1>');
@@ -123,6 +132,9 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       CATALOG_ORG_LOCATION: join(work, 'org.yaml'),
       GITHUB_TOKEN: 'fixture-token',
       CI_STATUS_WEBHOOK_SECRET: 'ci-webhook-secret-for-tests',
+      KEYCLOAK_URL: keycloak.url,
+      KEYCLOAK_REALM: keycloak.realm,
+      KEYCLOAK_CLIENT_ID: keycloak.clientId,
     };
     backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
     await poll('readiness', async () => {
@@ -139,6 +151,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     backend?.child.kill('SIGTERM');
     await backend?.exited;
     await fixture?.close();
+    await keycloak?.close();
     for (const db of psql(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`).split('\n').filter(Boolean)) {
       psql(`DROP DATABASE "${db}" WITH (FORCE)`);
     }
@@ -208,13 +221,52 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(fixture.requests().filter(r => r.includes('/secrets'))).toEqual([]);
   });
 
-  it('lets the app connect only to itself and its backend (Content-Security-Policy)', async () => {
+  it('lets the app connect only to itself, its backend and Keycloak (Content-Security-Policy)', async () => {
     const csp = (await fetch(`${BASE}/`)).headers.get('content-security-policy') ?? '';
-    const connectSrc = csp
-      .split(';')
-      .map(directive => directive.trim().split(/\s+/))
-      .find(([name]) => name === 'connect-src');
-    expect(new Set(connectSrc?.slice(1))).toEqual(new Set(["'self'", BASE]));
+    const directive = (wanted: string) =>
+      csp
+        .split(';')
+        .map(d => d.trim().split(/\s+/))
+        .find(([name]) => name === wanted)
+        ?.slice(1);
+    expect(new Set(directive('connect-src'))).toEqual(new Set(["'self'", BASE, keycloak.url]));
+    expect(new Set(directive('frame-src'))).toEqual(new Set(["'self'", keycloak.url]));
+  });
+
+  it('signs in with a Keycloak token for a User of the organisation file, and refuses one the catalog lacks', async () => {
+    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/jane.doe')).ok ? true : undefined));
+    const now = Math.floor(Date.now() / 1000);
+    // jane.doe is not in the example realm: a token the realm's key signs for her.
+    const jane = await new SignJWT({
+      iss: keycloak.issuer,
+      aud: keycloak.clientId,
+      azp: keycloak.clientId,
+      sub: 'jane.doe',
+      preferred_username: 'jane.doe',
+      groups: ['platform-admins'],
+      iat: now,
+      exp: now + 300,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: FIXTURE_KID })
+      .sign(keycloak.privateKey);
+    const signIn = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${jane}` } });
+    expect(signIn.status).toBe(200);
+    const { identity } = (await signIn.json()).backstageIdentity;
+    expect(identity.userEntityRef).toBe('user:default/jane.doe');
+    expect(identity.ownershipEntityRefs.sort()).toEqual([
+      'group:default/platform',
+      'group:default/platform-admins',
+      'group:default/secrets-admins',
+      'user:default/jane.doe',
+    ]);
+
+    // ada.okafor signs in through the realm's login form but has no User in this organisation.
+    const ada = await keycloak.signIn('ada.okafor');
+    const refused = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${ada}` } });
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error.message).toMatch(/ada.okafor has no User/);
+    // The development sign-in is not there in production.
+    expect((await fetch(`${BASE}/api/auth/exampleUser/refresh`)).status).toBe(404);
   });
 
   it('rejects API calls without the machine token', async () => {
@@ -233,6 +285,17 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(first).toContain('StackTalk Portal');
     await poll('the Redis cache entry', async () => (redisCli('EXISTS', cacheKey) === '1' ? true : undefined), 15_000);
     redisCli('DEL', cacheKey);
+  });
+
+  it('fails to start, naming each Keycloak variable that is missing', async () => {
+    const broken = startBackend(
+      { ...env, KEYCLOAK_URL: '', KEYCLOAK_REALM: '', KEYCLOAK_CLIENT_ID: '' },
+      ['app-config.yaml', 'app-config.production.yaml', overlay],
+    );
+    expect(await broken.exited).not.toBe(0);
+    for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID']) {
+      expect(broken.output()).toMatch(new RegExp(`${name} \\(app-config\\.production\\.yaml:\\d+\\)`));
+    }
   });
 
   it('fails to start, naming the variable, when a required one is missing', async () => {
