@@ -28,7 +28,7 @@ const component = (name: string, annotations: Record<string, string>, owner = 'g
 const ENTITIES = [
   component('promptpulse-api', { 'github.com/project-slug': 'stacktalk/promptpulse', 'stacktalk.io/ci-workflows': 'api.yml' }),
   component('promptpulse-web', { 'github.com/project-slug': 'stacktalk/promptpulse', 'stacktalk.io/ci-workflows': 'web.yml' }),
-  component('pdf-renderer', { 'github.com/project-slug': 'stacktalk/stacktalk-pdf-renderer' }, 'group:default/reports'),
+  component('pdf-renderer', { 'github.com/project-slug': 'stacktalk/stacktalk-pdf-renderer' }, 'reports'),
   component('no-ci', {}),
 ];
 const API = '/api/ci-status/entities/component/default/promptpulse-api';
@@ -146,6 +146,7 @@ describe('CI status routes', () => {
       'component:default/promptpulse-api',
       'component:default/promptpulse-web',
     ]);
+    expect(res.body.groups.map((g: any) => g.owner).sort()).toEqual(['group:default/promptpulse', 'group:default/reports']);
     // The fixture's stacktalk-pdf-renderer fails on main.
     expect(entries.find((e: any) => e.entityRef === 'component:default/pdf-renderer').state).toBe('failing');
   });

@@ -1,5 +1,5 @@
 import type { BackstageCredentials, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -16,6 +16,17 @@ import { runState } from './runs';
 
 const ORDER: Record<CiHealthEntry['state'], number> = { failing: 0, running: 1, unknown: 2, passing: 3 };
 const CONCURRENCY = 4;
+
+/** `platform` and `group:default/platform` are one owner. */
+function ownerRef(entity: Entity): string {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || !owner) return 'unowned';
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }));
+  } catch {
+    return owner;
+  }
+}
 
 /** The portal-wide CI health page: components whose watched branch fails, grouped by owner. */
 export class CiHealth {
@@ -70,7 +81,7 @@ export class CiHealth {
     const base = {
       entityRef,
       title: entity.metadata.title ?? entity.metadata.name,
-      owner: String(entity.spec?.owner ?? 'unowned'),
+      owner: ownerRef(entity),
       repo: repo ? `${repo.owner}/${repo.repo}` : String(entity.metadata.annotations?.[ANNOTATION_GITHUB_PROJECT_SLUG]),
     };
     if (!repo) return { ...base, branch: '', state: 'unknown', error: 'not an owner/repo slug' };

@@ -14,6 +14,7 @@ const columns = (onOpen: (run: CiRun) => void): TableColumn<CiRun>[] => [
   {
     title: 'Run',
     field: 'commitMessage',
+    width: '40%',
     render: run => (
       <Box>
         <Link to="#" onClick={e => { e.preventDefault(); onOpen(run); }} data-testid="ci-run-open">
@@ -27,7 +28,7 @@ const columns = (onOpen: (run: CiRun) => void): TableColumn<CiRun>[] => [
     ),
   },
   { title: 'Branch', field: 'branch', render: run => <code>{run.branch ?? '–'}</code> },
-  { title: 'Actor', field: 'actor' },
+  { title: 'Actor', field: 'actor', width: '140px' },
   {
     title: 'Started',
     field: 'startedAt',
@@ -37,6 +38,7 @@ const columns = (onOpen: (run: CiRun) => void): TableColumn<CiRun>[] => [
   {
     title: 'GitHub',
     field: 'url',
+    width: '130px',
     sorting: false,
     render: run => <Link to={run.url} target="_blank" rel="noopener noreferrer">View on GitHub</Link>,
   },
