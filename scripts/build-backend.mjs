@@ -117,10 +117,20 @@ fs.mkdirSync(OUT, { recursive: true });
 const names = reachable('backend');
 for (const name of names) await stagePackage(name);
 
+// Peer dependencies (react, react-dom of the report sections) are the host's to provide: npm
+// here runs with --legacy-peer-deps and would not keep them. Pinned at the installed version.
+const peers = {};
+for (const name of names) {
+  const pkg = readJson(path.join(ROOT, workspaces.get(name), 'package.json'));
+  for (const dep of Object.keys(pkg.peerDependencies ?? {})) {
+    if (!workspaces.has(dep)) peers[dep] = readJson(path.join(ROOT, 'node_modules', dep, 'package.json')).version;
+  }
+}
 const rootPkg = readJson(path.join(ROOT, 'package.json'));
 writeJson(path.join(OUT, 'package.json'), {
   name: rootPkg.name, version: rootPkg.version, private: true, engines: rootPkg.engines,
   workspaces: names.map(n => workspaces.get(n)).sort(),
+  dependencies: peers,
   overrides: rootPkg.overrides,
 });
 fs.copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(OUT, 'package-lock.json'));
@@ -135,7 +145,7 @@ fs.cpSync(path.join(ROOT, 'docs'), path.join(OUT, 'docs'), { recursive: true });
 execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(OUT, 'node_modules')]);
 fs.rmSync(path.join(OUT, 'node_modules/.stacktalk-install'), { force: true });
 fs.rmSync(path.join(OUT, 'node_modules/.package-lock.json'), { force: true });
-execFileSync('npm', ['prune', '--omit=dev', '--legacy-peer-deps', '--no-audit', '--no-fund', '--offline',
+execFileSync('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--offline',
   '--ignore-scripts', '--loglevel=error'], { cwd: OUT, stdio: 'inherit' });
 // The app is not an npm dependency any more; the backend finds it by package name.
 fs.rmSync(path.join(OUT, 'node_modules/app'), { recursive: true, force: true });
