@@ -7,7 +7,9 @@
  *   (c) wkhtmltopdf (Debian package),
  *   (d) the floor: raw page.pdf() on one reused page (concurrent requests wait for it), no
  *       safeguards, no header/footer;
- * for 1 and 4 concurrent requests. Then: 100 queued jobs with Chromium killed mid-batch.
+ *   (e) the floor with the print call our renderer makes (Page.printToPDF, the PDF in its answer);
+ * with the Chromium headless shell and the full Chromium (each one that is installed), for 1 and
+ * 4 concurrent requests. Then: 100 queued jobs with the renderer's Chromium killed mid-batch.
  * Prints PDFs/s, p50/p95 and ratios against the goals; asserts nothing.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/reports.bench.ts [--n 40]
@@ -15,17 +17,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import os from 'node:os';
+import { readlinkSync } from 'node:fs';
 import knexFactory from 'knex';
 import { resolve } from 'node:path';
 import puppeteer, { type Page } from 'puppeteer-core';
 import type { Entity } from '@backstage/catalog-model';
-import { BrowserPool, CHROMIUM_ARGS, detectChromium } from '../plugins/reports-backend/src/service/BrowserPool';
+import { BrowserPool, CHROMIUM_ARGS } from '../plugins/reports-backend/src/service/BrowserPool';
+import { chromiumKind, detectChromium, detectFullChromium, detectHeadlessShell } from '../plugins/reports-backend/src/service/chromiumArgs';
 import { PdfRenderer } from '../plugins/reports-backend/src/service/PdfRenderer';
 import { ReportQueue } from '../plugins/reports-backend/src/service/ReportQueue';
 import { ReportWorker } from '../plugins/reports-backend/src/service/ReportWorker';
 import { createTemplates } from '../plugins/reports-backend/src/templates/ReportTemplates';
 import { BUILTIN_SECTIONS } from '../plugins/reports-backend/src/templates/builtinSections';
-import { measure } from './lib';
+import { measure, type Measured } from './lib';
 
 const run = promisify(execFile);
 const arg = (name: string, fallback: number) => {
@@ -34,8 +38,6 @@ const arg = (name: string, fallback: number) => {
 };
 const N = arg('n', 40);
 const NAIVE_N = Math.max(4, Math.round(N / 5));
-const chromium = detectChromium();
-if (!chromium) throw new Error('needs Chromium: apt-get install chromium');
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as any;
 
 const entity: Entity = {
@@ -57,38 +59,84 @@ const entity: Entity = {
   ],
 };
 
+type Key = 'a' | 'b' | 'd' | 'e';
+const label: Record<Key | 'c', string> = {
+  a: `(a) our pool (${os.cpus().length} pages)`,
+  b: '(b) naive launch per PDF',
+  c: '(c) wkhtmltopdf',
+  d: '(d) raw page.pdf(), one page',
+  e: '(e) raw Page.printToPDF, one page',
+};
+
+/** (a), (b), (d), (e) with one browser, for `concurrency` requests at once. */
+async function measureBrowser(executablePath: string, html: string, concurrency: number) {
+  const headless = chromiumKind(executablePath) === 'headless-shell' ? ('shell' as const) : true;
+  const results = {} as Record<Key, Measured>;
+  // (a) our pool
+  const pool = new BrowserPool({ executablePath }); // default concurrency: CPU cores
+  const renderer = new PdfRenderer(pool);
+  await renderer.render(html, { format: 'A4', title: 'warm-up' });
+  results.a = await measure(N, concurrency, () => renderer.render(html, { format: 'A4', title: 'Service overview' }));
+  await pool.close();
+
+  // (b) naive: launch Chromium for every PDF
+  results.b = await measure(NAIVE_N, concurrency, async () => {
+    const browser = await puppeteer.launch({ executablePath, headless, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      await page.pdf({ format: 'A4', printBackground: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  // (d) the floor: one reused page, setContent + pdf, nothing else; requests take turns on it.
+  // (e) the same with the print call our renderer makes (the PDF in the answer, not a stream).
+  const browser = await puppeteer.launch({ executablePath, headless, args: CHROMIUM_ARGS });
+  const page: Page = await browser.newPage();
+  const session = await page.createCDPSession();
+  await page.setContent(html);
+  const floor = (print: () => Promise<unknown>) => {
+    let turn = Promise.resolve();
+    return () => {
+      const mine = turn.then(async () => {
+        await page.setContent(html, { waitUntil: 'load' });
+        await print();
+      });
+      turn = mine.catch(() => {});
+      return mine;
+    };
+  };
+  results.d = await measure(N, concurrency, floor(() => page.pdf({ format: 'A4', printBackground: true })));
+  results.e = await measure(N, concurrency, floor(() => session.send('Page.printToPDF', { paperWidth: 8.27, paperHeight: 11.7, printBackground: true, generateTaggedPDF: true, generateDocumentOutline: true, transferMode: 'ReturnAsBase64' })));
+  await browser.close();
+  return results;
+}
+
+const row = (name: string, r: Measured) =>
+  `  ${name.padEnd(36)} ${r.perSecond.toFixed(2).padStart(6)} PDFs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p95 ${r.p95.toFixed(0).padStart(5)} ms`;
+const goal = (name: string, value: number, ok: boolean, target: string) => `  ${name} ${value.toFixed(2)}x (goal ${target}) ${ok ? 'met' : 'NOT MET'}`;
+
 async function main() {
   // Baseline (c) is the program being replaced: say how to get it rather than fail on ENOENT.
   await promisify(execFile)('wkhtmltopdf', ['--version']).catch(() => {
     throw new Error('wkhtmltopdf is not installed: it is baseline (c) of this benchmark (apt-get install wkhtmltopdf)');
   });
+  const browsers = [
+    ['Chromium headless shell', detectHeadlessShell()],
+    ['full Chromium', detectFullChromium()],
+  ].filter((b): b is [string, string] => b[1] !== undefined);
+  if (!browsers.length) throw new Error('needs Chromium: apt-get install chromium-headless-shell chromium');
   const templates = createTemplates(() => BUILTIN_SECTIONS);
   const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined, signal: new AbortController().signal });
   console.log(`Service overview HTML: ${Math.round(html.length / 1024)} KiB; ${os.cpus().length} CPU cores; ${N} PDFs per run (${NAIVE_N} for the naive launch)`);
-  const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = { a: {}, b: {}, c: {}, d: {} };
 
+  const wkhtmltopdf: Record<number, Measured> = {};
+  const byBrowser: Record<string, Record<number, Record<Key, Measured>>> = {};
   for (const concurrency of [1, 4]) {
-    // (a) our pool
-    const pool = new BrowserPool({ executablePath: chromium! }); // default concurrency: CPU cores
-    const renderer = new PdfRenderer(pool);
-    await renderer.render(html, { format: 'A4', title: 'warm-up' });
-    results.a[concurrency] = await measure(N, concurrency, () => renderer.render(html, { format: 'A4', title: 'Service overview' }));
-    await pool.close();
-
-    // (b) naive: launch Chromium for every PDF
-    results.b[concurrency] = await measure(NAIVE_N, concurrency, async () => {
-      const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
-      try {
-        const page = await browser.newPage();
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.pdf({ format: 'A4', printBackground: true });
-      } finally {
-        await browser.close();
-      }
-    });
-
     // (c) wkhtmltopdf, HTML on stdin, PDF on stdout
-    results.c[concurrency] = await measure(N, concurrency, async () => {
+    wkhtmltopdf[concurrency] = await measure(N, concurrency, async () => {
       const child = run('wkhtmltopdf', ['--quiet', '--page-size', 'A4', '--disable-javascript', '--disable-local-file-access', '-', '-'], {
         encoding: 'buffer',
         maxBuffer: 64 * 1024 * 1024,
@@ -96,40 +144,30 @@ async function main() {
       child.child.stdin!.end(html);
       await child;
     });
-
-    // (d) the floor: one reused page, setContent + pdf, nothing else; requests take turns on it
-    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
-    const page: Page = await browser.newPage();
-    await page.setContent(html);
-    let turn = Promise.resolve();
-    results.d[concurrency] = await measure(N, concurrency, () => {
-      const mine = turn.then(async () => {
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.pdf({ format: 'A4', printBackground: true });
-      });
-      turn = mine.catch(() => {});
-      return mine;
-    });
-    await browser.close();
+    for (const [name, path] of browsers) (byBrowser[name] ??= {})[concurrency] = await measureBrowser(path, html, concurrency);
   }
 
-  const label = { a: `(a) our pool (${os.cpus().length} pages)`, b: '(b) naive launch per PDF', c: '(c) wkhtmltopdf', d: '(d) raw page.pdf(), one page' } as const;
   for (const concurrency of [1, 4]) {
     console.log(`\n${concurrency} concurrent request${concurrency > 1 ? 's' : ''}`);
-    for (const k of ['a', 'b', 'c', 'd'] as const) {
-      const r = results[k][concurrency];
-      console.log(`  ${label[k].padEnd(34)} ${r.perSecond.toFixed(2).padStart(6)} PDFs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p95 ${r.p95.toFixed(0).padStart(5)} ms`);
+    console.log(row(label.c, wkhtmltopdf[concurrency]));
+    for (const [name, path] of browsers) {
+      const r = byBrowser[name][concurrency];
+      console.log(` ${name} (${path})`);
+      for (const k of ['a', 'b', 'd', 'e'] as const) console.log(row(label[k], r[k]));
+      const ac = r.a.perSecond / wkhtmltopdf[concurrency].perSecond;
+      const needed = concurrency === 1 ? 4 : 2.5;
+      console.log(goal('(a)/(b) throughput', r.a.perSecond / r.b.perSecond, r.a.perSecond / r.b.perSecond >= 8, '>= 8'));
+      console.log(goal('(a)/(c) throughput', ac, ac >= needed, `>= ${needed}`));
+      console.log(goal('(d)/(a) throughput', r.d.perSecond / r.a.perSecond, r.d.perSecond / r.a.perSecond <= 1.15, '<= 1.15'));
+      console.log(`  (e)/(a) throughput ${(r.e.perSecond / r.a.perSecond).toFixed(2)}x (the pool over the floor with its own print call)`);
     }
-    const a = results.a[concurrency];
-    console.log(`  (a)/(b) throughput ${(a.perSecond / results.b[concurrency].perSecond).toFixed(1)}x (goal >= 8)`);
-    console.log(`  (a)/(c) throughput ${(a.perSecond / results.c[concurrency].perSecond).toFixed(1)}x (goal >= 4)`);
-    console.log(`  (d)/(a) throughput ${(results.d[concurrency].perSecond / a.perSecond).toFixed(2)}x (goal <= 1.25)`);
   }
 
   // 100 queued jobs, Chromium killed after 30 are done: every job still completes.
   const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
   const queue = await ReportQueue.create({ knex, migrationsDirectory: resolve(__dirname, '../plugins/reports-backend/migrations'), maxQueued: 1000, maxQueuedPerUser: 1000 });
-  const pool = new BrowserPool({ executablePath: chromium!, concurrency: 4 });
+  const chromium = detectChromium()!; // what the plugin renders with
+  const pool = new BrowserPool({ executablePath: chromium, concurrency: 4 });
   const worker = new ReportWorker({
     queue, renderer: new PdfRenderer(pool), templates, logger: silent, concurrency: 4, timeoutMs: 60_000, maxAttempts: 3, pollMs: 20,
     context: async (_job, _requester, signal) => ({ entity, credentials: {} as any, getEntity: async () => undefined, signal }),
@@ -139,11 +177,13 @@ async function main() {
   await worker.start();
   const jobs = () => queue.list('component:default/stacktalk-report-service', 200);
   while ((await jobs()).filter(j => j.status === 'done').length < 30) await new Promise(r => setTimeout(r, 20));
-  process.kill((await pool.pid())!, 'SIGKILL');
+  const killed = (await pool.pid())!;
+  const killedExe = readlinkSync(`/proc/${killed}/exe`);
+  process.kill(killed, 'SIGKILL');
   while ((await jobs()).some(j => j.status === 'queued' || j.status === 'rendering')) await new Promise(r => setTimeout(r, 50));
   await worker.stop();
   const final = await jobs();
-  console.log(`\nChromium killed after 30 of 100 queued jobs: ${final.filter(j => j.status === 'done').length} done, ${final.filter(j => j.status === 'failed').length} failed, ${final.filter(j => j.attempts > 1).length} retried, Chromium launched ${pool.stats.launches} times, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`\nChromium (pid ${killed}, ${killedExe}) killed after 30 of 100 queued jobs: ${final.filter(j => j.status === 'done').length} done, ${final.filter(j => j.status === 'failed').length} failed, ${final.filter(j => j.attempts > 1).length} retried, Chromium launched ${pool.stats.launches} times (now pid ${await pool.pid()}), ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await pool.close();
   await knex.destroy();
 }
