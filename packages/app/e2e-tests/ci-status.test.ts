@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
 import { keepScreenshot } from './screenshots';
 
 /**
@@ -70,12 +71,16 @@ test.describe('CI status', () => {
     const card = page.getByTestId('ci-card');
     await expect(card.locator('[data-testid=ci-run-status]').first()).toHaveAttribute('data-state', 'success');
     await page.evaluate(() => ((window as any).__ciNoReload = true));
-    await keepScreenshot(page, 'ci-03-card-green', 'plugins/ci-status/docs/ci-card.png');
+    await keepScreenshot(page, 'ci-03-card-green');
 
     await githubChangesRun(page, run.id, 'failure');
     await expect(card.locator('[data-testid=ci-run-status]').first()).toHaveAttribute('data-state', 'failure', { timeout: 10_000 });
     expect(await page.evaluate(() => (window as any).__ciNoReload)).toBe(true);
     await keepScreenshot(page, 'ci-04-card-red');
+    // The card itself for the plugin's README (it sits low on the overview page).
+    const cardBox = page.getByTestId('ci-card-frame');
+    await cardBox.scrollIntoViewIfNeeded();
+    await cardBox.screenshot({ path: resolve(__dirname, '../../../plugins/ci-status/docs/ci-card.png') });
   });
 
   test('the CI health page groups failing components by owner', async () => {
