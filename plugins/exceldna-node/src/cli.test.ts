@@ -13,7 +13,7 @@ function npx(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describeWithFixtures('npx exceldna-inspect', () => {
+describeWithFixtures()('npx exceldna-inspect', () => {
   let set: AddInSet;
   let dir: string;
   const file = (name: string, data: Buffer | string) => {

@@ -10,21 +10,22 @@ import { lzma } from '@napi-rs/lzma';
 
 /** Where the official loader builds live: EXCELDNA_FIXTURES, else ../shared/fixtures/exceldna next to the repository. */
 export const exceldnaFixturesDir =
+  // eslint-disable-next-line no-restricted-syntax -- test helper, run from the source tree only
   process.env.EXCELDNA_FIXTURES ?? resolve(__dirname, '../../../../shared/fixtures/exceldna');
 
 export function haveExcelDnaFixtures(): boolean {
   return existsSync(join(exceldnaFixturesDir, 'v1.9.0-rc4', 'ExcelDna64.xll'));
 }
 
-/** Explains, once per test file, why the real-file tests are skipped. */
-export function describeWithFixtures(name: string, fn: () => void) {
-  if (haveExcelDnaFixtures()) {
-    describe(name, fn);
-  } else {
-    describe(name, () => {
-      it.skip(`SKIPPED: the Excel-DNA fixtures are absent from ${exceldnaFixturesDir}`, () => {});
-    });
-  }
+/**
+ * `describe` when the official loaders are there, else `describe.skip` after saying so:
+ * `describeWithFixtures()('name', () => ...)`.
+ */
+export function describeWithFixtures(): jest.Describe {
+  if (haveExcelDnaFixtures()) return describe;
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED: the Excel-DNA fixtures are absent from ${exceldnaFixturesDir} (set EXCELDNA_FIXTURES); the real-file tests do not run`);
+  return describe.skip;
 }
 
 export type LoaderVersion = 'v1.6.0' | 'v1.9.0-rc4';
@@ -55,11 +56,13 @@ export interface PackedPart {
 
 /** A packed add-in: the loader with `parts` added as Excel-DNA resources (what ExcelDnaPack writes). */
 export function packAddIn(loaderFile: Buffer, parts: PackedPart[]): Buffer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @backstage/no-undeclared-imports -- tests only
   const ResEdit = require('resedit');
   const exe = ResEdit.NtExecutable.from(loaderFile);
   const res = ResEdit.NtExecutableResource.from(exe);
   for (const p of parts) {
+    // a part of the same name replaces the loader's own (e.g. a signed EXCELDNA.LOADER)
+    res.entries = res.entries.filter((e: { type: unknown; id: unknown }) => !(e.id === p.name && (e.type === p.type || e.type === `${p.type}_LZMA`)));
     let data = p.encode ? xorEncode(p.data) : p.data;
     if (p.compress) data = lzmaResource(data);
     res.entries.push({ type: p.compress ? `${p.type}_LZMA` : p.type, id: p.name, lang: 0, codepage: 0, bin: new Uint8Array(data).buffer });
@@ -131,3 +134,6 @@ export function signPe(pki: TestPki, input: Buffer, opts: { expired?: boolean } 
   run('osslsigncode', ['sign', '-certs', cert, '-ac', pki.caCert, '-key', key, '-h', 'sha256', '-n', 'StackTalk add-in', '-in', inFile, '-out', outFile], pki.dir);
   return readFileSync(outFile);
 }
+
+export { buildAddIns, managedHost } from './inspector/testAddIns';
+export type { AddInSet } from './inspector/testAddIns';

@@ -156,7 +156,8 @@ function chainReachesRoot(leaf: X509Certificate, pool: X509Certificate[], roots:
       if (root.fingerprint256 === current.fingerprint256) return true;
       if (current.checkIssued(root) && current.verify(root.publicKey)) return true;
     }
-    const next = pool.find(c => c !== current && c.fingerprint256 !== current.fingerprint256 && current.checkIssued(c) && current.verify(c.publicKey));
+    const child = current;
+    const next = pool.find(c => c.fingerprint256 !== child.fingerprint256 && child.checkIssued(c) && child.verify(c.publicKey));
     if (!next) return false;
     current = next;
   }

@@ -68,7 +68,7 @@ function readResource(buf: Buffer, r: PeResource, roots: X509Certificate[], now:
   try {
     let data = buf.subarray(r.offset, r.offset + r.size);
     if (compressed) data = unpackLzma(data);
-    const plausible = baseType === 'ASSEMBLY' ? looksLikePe : baseType === 'DNA' ? looksLikeText : undefined;
+    const plausible = ({ ASSEMBLY: looksLikePe, DNA: looksLikeText } as Record<string, (b: Buffer) => boolean>)[baseType];
     if (plausible && !plausible(data) && plausible(xor(data.subarray(0, 64)))) {
       data = xor(data);
       entry.encoded = true;

@@ -35,7 +35,7 @@ function survive(file: Buffer): { ms: number; outcome: string } {
   return { ms: performance.now() - start, outcome };
 }
 
-describeWithFixtures('fuzzing the inspector', () => {
+describeWithFixtures()('fuzzing the inspector', () => {
   let base: Buffer;
   beforeAll(() => {
     // A small signed packed PE, so every path (resources, LZMA, .dna, metadata, Authenticode) is reached.
@@ -49,7 +49,7 @@ describeWithFixtures('fuzzing the inspector', () => {
         { type: 'ASSEMBLY', name: 'EXCELDNA.MANAGEDHOST', data: dll },
       ]),
     );
-    expect(survive(base).outcome).toBe('valid');
+    if (survive(base).outcome !== 'valid') throw new Error('the fuzz base is not a validly signed PE');
   }, 60_000);
 
   it('3,000 bit-flipped and truncated copies: no crash, no hang, each under 100 ms', () => {
@@ -71,7 +71,9 @@ describeWithFixtures('fuzzing the inspector', () => {
           f[at] ^= 1 << Math.floor(rnd() * 8);
         }
       }
-      let { ms, outcome } = survive(f);
+      const first = survive(f);
+      const outcome = first.outcome;
+      let ms = first.ms;
       // the machine is shared: a slow sample is timed again, so only a file that is slow every time counts
       if (ms >= LIMIT_MS) ms = Math.min(ms, survive(f).ms, survive(f).ms);
       times.push(ms);
@@ -92,18 +94,23 @@ describeWithFixtures('fuzzing the inspector', () => {
       const pe = parsePe(f);
       return rvaToOffset(pe, pe.directories[DIR_RESOURCE].rva, 16);
     };
-    const expectRefused = (f: Buffer, message: RegExp) => {
-      expect(() => readResources(parsePe(f))).toThrow(message);
+    /** The reason readResources gives, and whether the whole inspection refused the file in time. */
+    const refusal = (f: Buffer) => {
+      let reason = '';
+      try {
+        readResources(parsePe(f));
+      } catch (e) {
+        reason = (e as Error).message;
+      }
       const { ms, outcome } = survive(f);
-      expect(outcome).toBe('rejected');
-      expect(ms).toBeLessThan(LIMIT_MS);
+      return { reason, refusedInTime: outcome === 'rejected' && ms < LIMIT_MS };
     };
 
     it('a huge resource count', () => {
       const f = Buffer.from(base);
       f.writeUInt16LE(0xffff, resourceRoot(f) + 12);
       f.writeUInt16LE(0xffff, resourceRoot(f) + 14);
-      expectRefused(f, /outside the file|more than 20000/);
+      expect(refusal(f)).toEqual({ reason: expect.stringMatching(/outside the file|more than 20000/), refusedInTime: true });
     });
 
     it('a loop in the resource tree', () => {
@@ -111,7 +118,7 @@ describeWithFixtures('fuzzing the inspector', () => {
       const root = resourceRoot(f);
       // the first type entry's subdirectory points back at the root
       f.writeUInt32LE(0x80000000, root + 16 + 4);
-      expectRefused(f, /loop in the resource tree/);
+      expect(refusal(f)).toEqual({ reason: 'loop in the resource tree', refusedInTime: true });
     });
 
     it('a resource size past the end of the file', () => {
@@ -127,7 +134,7 @@ describeWithFixtures('fuzzing the inspector', () => {
       const at = f.indexOf(needle, resourceRoot(f));
       expect(at).toBeGreaterThan(0);
       f.writeUInt32LE(0x7fffffff, at + 4);
-      expectRefused(f, /past its section|outside the file|in no section/);
+      expect(refusal(f)).toEqual({ reason: expect.stringMatching(/past its section|outside the file|in no section/), refusedInTime: true });
     });
 
     it('an LZMA resource claiming 2^40 unpacked bytes is reported, not unpacked', () => {

@@ -6,7 +6,7 @@ import { evaluatePolicy } from './policy';
 import { describeWithFixtures, dnaFile, loader, packAddIn } from '../testUtils';
 import { AddInSet, buildAddIns, managedHost } from './testAddIns';
 
-describeWithFixtures('inspectPe on the official Excel-DNA loaders', () => {
+describeWithFixtures()('inspectPe on the official Excel-DNA loaders', () => {
   it.each([
     ['v1.9.0-rc4', 32, 'PE32', 'x86', '1.9.0.10', false],
     ['v1.9.0-rc4', 64, 'PE32+', 'x64', '1.9.0.10', false],
@@ -51,7 +51,7 @@ describeWithFixtures('inspectPe on the official Excel-DNA loaders', () => {
   });
 });
 
-describeWithFixtures('Authenticode of packed add-ins signed with osslsigncode', () => {
+describeWithFixtures()('Authenticode of packed add-ins signed with osslsigncode', () => {
   let set: AddInSet;
   beforeAll(() => {
     set = buildAddIns();

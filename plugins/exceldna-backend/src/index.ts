@@ -1,0 +1,2 @@
+/** Excel-DNA add-in builds (GitHub artifacts and CI uploads, inspected and judged): /api/exceldna. */
+export { exceldnaPlugin as default } from './plugin';

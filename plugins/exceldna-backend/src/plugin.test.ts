@@ -1,0 +1,149 @@
+/**
+ * The Excel-DNA routes through a real backend (startTestBackend) on SQLite and PostgreSQL, the
+ * fixture GitHub API (examples/fixtures/github-api) behind the CI status plugin's GitHub access,
+ * and add-ins built from the official Excel-DNA loaders (../shared/fixtures/exceldna).
+ * Permissions are a stand-in allowing reads to users and uploads to service principals; the
+ * portal policy's own decisions are tested in plugins/permission-backend-module-stacktalk-policy.
+ */
+import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { startGitHubFixture, type GitHubFixture } from '@stacktalk/plugin-ci-status-node/testUtils';
+import { buildAddIns, describeWithFixtures, type AddInSet } from '@stacktalk/plugin-exceldna-node/testUtils';
+import request from 'supertest';
+import { exceldnaPlugin } from './plugin';
+
+const component = (name: string, annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'library', lifecycle: 'production', owner: 'group:default/desk' },
+});
+const ENTITIES = [
+  component('excel-addin', { 'github.com/project-slug': 'stacktalk/stacktalk-excel-addin', 'stacktalk.io/exceldna-workflow': 'build-addin.yml' }),
+  component('uploads-only', {}),
+];
+const API = '/api/exceldna/entities/component/default';
+const user = mockCredentials.user.header('user:default/reader');
+const ci = mockCredentials.service.header();
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describeWithFixtures()('Excel-DNA routes', () => {
+  let set: AddInSet;
+  let fixture: GitHubFixture;
+  beforeAll(async () => {
+    set = buildAddIns();
+    fixture = await startGitHubFixture();
+  }, 60_000);
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  describe.each(databases.eachSupportedId())('on %s', databaseId => {
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+    let knex: Awaited<ReturnType<typeof databases.init>>;
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startTestBackend({
+        features: [
+          exceldnaPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              integrations: { github: [{ host: 'github.com', apiBaseUrl: fixture.url, token: 'fixture-token' }] },
+              exceldna: { uploadMaxBytes: 3 * 1024 * 1024, trustedRoots: set.roots },
+            },
+          }),
+          catalogServiceMock.factory({ entities: ENTITIES }),
+          mockServices.permissions.mock({
+            authorize: async (requests, { credentials }) =>
+              requests.map(r => ({
+                result:
+                  r.permission.name === 'exceldna.build.read' || credentials.principal && (credentials.principal as { type?: string }).type === 'service'
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+              })) as any,
+          }).factory,
+        ],
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await backend?.stop();
+    });
+
+    const upload = (name: string, query: Record<string, string>, body: Buffer, auth = ci) =>
+      request(backend.server).post(`${API}/${name}/uploads`).query(query).set('authorization', auth).set('content-type', 'application/octet-stream').send(body);
+
+    it('CI uploads two bitnesses of a signed build: ready; an unsigned build: blocked, with the reasons', async () => {
+      let res = await upload('uploads-only', { build: 'v1.2.0', fileName: 'StackTalk-AddIn64-packed.xll', version: '1.2.0', branch: 'main', commit: 'abc1234' }, set.signed64);
+      expect(res.body).toMatchObject({ build: { readiness: { ready: false, problems: ['no x86 add-in'] } } });
+      expect(res.status).toBe(201);
+      res = await upload('uploads-only', { build: 'v1.2.0', fileName: 'StackTalk-AddIn-packed.xll' }, set.signed32);
+      expect(res.status).toBe(201);
+      expect(res.body.build).toMatchObject({ version: '1.2.0', branch: 'main', commit: 'abc1234', readiness: { ready: true, problems: [] } });
+      res = await upload('uploads-only', { build: 'v1.3.0-dev', fileName: 'StackTalk-AddIn64-packed.xll', version: '1.3.0-dev' }, set.unsigned64);
+      expect(res.status).toBe(201);
+      expect(res.body.build.readiness.ready).toBe(false);
+      expect(res.body.build.readiness.problems).toEqual(expect.arrayContaining(['no x86 add-in', 'StackTalk-AddIn64-packed.xll: not signed']));
+
+      const list = await request(backend.server).get(`${API}/uploads-only/builds`).set('authorization', user);
+      expect(list.status).toBe(200);
+      expect(list.body.builds.map((b: any) => [b.version, b.readiness.ready])).toEqual([['1.3.0-dev', false], ['1.2.0', true]]);
+      const x64 = list.body.builds[1].files.find((f: any) => f.architecture === 'x64');
+      expect(x64.inspection.excelDna.dna.name).toBe('StackTalk Pricing');
+      expect(x64.inspection.signature).toMatchObject({ status: 'valid', trusted: true });
+
+      const download = await request(backend.server).get(`${API}/uploads-only/files/${x64.sha256}`).set('authorization', user).buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(download.status).toBe(200);
+      expect(Buffer.compare(download.body, set.signed64)).toBe(0);
+      expect(download.headers['content-disposition']).toBe('attachment; filename="StackTalk-AddIn64-packed.xll"');
+    });
+
+    it('a file is inspected and stored once, by sha256', async () => {
+      const before = await knex('exceldna_files').count({ n: '*' });
+      const res = await upload('uploads-only', { build: 'again', fileName: 'same.xll' }, set.signed64);
+      expect(res.status).toBe(201);
+      expect(await knex('exceldna_files').count({ n: '*' })).toEqual(before);
+    });
+
+    it('refuses: a user token on the upload route, too large a file (413), a non-PE, bad parameters; a file of another entity is not found', async () => {
+      expect((await upload('uploads-only', { build: 'x', fileName: 'a.xll' }, set.signed64, user)).status).toBe(403);
+      const big = await upload('uploads-only', { build: 'x', fileName: 'big.xll' }, Buffer.alloc(3 * 1024 * 1024 + 1));
+      expect(big.status).toBe(413);
+      expect(big.body.error.message).toMatch(/more than the 3145728 allowed/);
+      const text = await upload('uploads-only', { build: 'x', fileName: 'text.xll' }, Buffer.from('hello'));
+      expect(text.status).toBe(400);
+      expect(text.body.error).toMatchObject({ name: 'InputError', message: 'text.xll is not a readable PE: not a PE file (no MZ header)' });
+      expect((await upload('uploads-only', { build: 'x', fileName: '../evil.xll' }, set.signed64)).status).toBe(400);
+      expect((await upload('uploads-only', { fileName: 'a.xll' }, set.signed64)).status).toBe(400);
+      expect((await upload('nobody', { build: 'x', fileName: 'a.xll' }, set.signed64)).status).toBe(404);
+      const list = await request(backend.server).get(`${API}/uploads-only/builds`).set('authorization', user);
+      const sha = list.body.builds[0].files[0].sha256;
+      expect((await request(backend.server).get(`${API}/excel-addin/files/${sha}`).set('authorization', user)).status).toBe(404);
+      expect((await request(backend.server).get(`${API}/excel-addin/files/not-a-hash`).set('authorization', user)).status).toBe(400);
+      expect((await request(backend.server).get(`${API}/uploads-only/builds`).set('authorization', mockCredentials.user.invalidHeader())).status).toBe(401);
+    });
+
+    it("brings in the GitHub workflow's artifacts once, through the CI status plugin's GitHub access", async () => {
+      const first = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);
+      expect(first.status).toBe(200);
+      expect(first.body.github.checkedAt).toEqual(expect.any(String));
+      expect(first.body.builds.length).toBeGreaterThan(0);
+      const b = first.body.builds[0];
+      expect(b).toMatchObject({ source: 'github', branch: 'main', commit: expect.stringMatching(/^[0-9a-f]{40}$/), url: expect.stringContaining('/actions/runs/') });
+      // the fixture's artifact holds text named .xll: stored, and shown as not a readable PE
+      expect(b.files[0]).toMatchObject({ fileName: 'StackTalk.AddIn-AddIn64-packed.xll', problems: ['not a readable PE: not a PE file (no MZ header)'] });
+      // a run already stored is not asked about again: at most the run list is (and it is cached)
+      const before = ((await fixture.stats()) as any).requests;
+      const again = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);
+      expect(again.body.builds.map((x: any) => x.id)).toEqual(first.body.builds.map((x: any) => x.id));
+      expect(((await fixture.stats()) as any).requests - before).toBeLessThanOrEqual(1);
+    });
+  });
+});

@@ -1,0 +1,33 @@
+import type { Config } from '@backstage/config';
+import type { ReadinessPolicy } from '@stacktalk/plugin-exceldna-node';
+
+export interface ExceldnaConfig {
+  uploadMaxBytes: number;
+  artifactMaxBytes: number;
+  maxRuns: number;
+  trustedRoots: string[];
+  requireBothBitnesses: boolean;
+  /** Applied to each file of a build. */
+  filePolicy: ReadinessPolicy;
+}
+
+const MiB = 1024 * 1024;
+
+export function readExceldnaConfig(config: Config): ExceldnaConfig {
+  const c = config.getOptionalConfig('exceldna');
+  const p = c?.getOptionalConfig('policy');
+  return {
+    uploadMaxBytes: c?.getOptionalNumber('uploadMaxBytes') ?? 200 * MiB,
+    artifactMaxBytes: c?.getOptionalNumber('artifactMaxBytes') ?? 200 * MiB,
+    maxRuns: c?.getOptionalNumber('maxRuns') ?? 10,
+    trustedRoots: c?.getOptionalStringArray('trustedRoots') ?? [],
+    requireBothBitnesses: p?.getOptionalBoolean('requireBothBitnesses') ?? true,
+    filePolicy: {
+      requirePacked: p?.getOptionalBoolean('requirePacked') ?? true,
+      requireSigned: p?.getOptionalBoolean('requireSigned') ?? true,
+      requirePackedSigned: p?.getOptionalBoolean('requirePackedSigned') ?? true,
+      minCertificateDays: p?.getOptionalNumber('minCertificateDays') ?? 30,
+      minLoaderVersion: p?.getOptionalString('minLoaderVersion'),
+    },
+  };
+}

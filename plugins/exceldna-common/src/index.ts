@@ -1,0 +1,3 @@
+/** Permissions, annotations and shared types of the StackTalk Excel-DNA plugins. */
+export * from './permissions';
+export * from './types';
