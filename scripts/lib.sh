@@ -95,6 +95,8 @@ ensure_os_deps() {
   ensure_os_packages "secrets export tests" python3-dotenv dash || true
   # The Excel-DNA inspector's tests sign test add-ins with osslsigncode (Authenticode on Linux).
   ensure_os_packages "Excel-DNA signing tests" osslsigncode || true
+  # The two-replica test (scripts/two-replicas.sh) runs both backends behind Debian's Nginx, as production does.
+  ensure_os_packages "two-replica test" nginx-light || true
 }
 
 # npm dependencies, re-installed only when the lockfile or the Node version changed.
