@@ -53,6 +53,10 @@ const ALLOWED_TO_EVERYONE = new Set([
   'portal.status.read',
   // CI runs, jobs and logs of the company's repositories are not secret inside the company.
   ciStatusReadPermission.name,
+  // Excel add-in builds, their inspections and files: not secret inside the company either.
+  // (exceldna.build.upload is left denied to users: CI's external-access tokens upload, and
+  // service principals are scoped by their token's access restrictions, not by this policy.)
+  'exceldna.build.read',
 ]);
 
 /** Only members of the admin groups, whatever plugin declares them. */
