@@ -58,5 +58,7 @@ backend.add(import('@stacktalk/plugin-stream-viewer-backend/reports'));
 backend.add(import('@stacktalk/plugin-ci-status-backend'));
 // The CI section in reports (the watched branch, success rate, durations, the last runs).
 backend.add(import('@stacktalk/plugin-ci-status-backend/reports'));
+// Excel-DNA add-in builds (GitHub artifacts through the CI status plugin's GitHub access, CI uploads).
+backend.add(import('@stacktalk/plugin-exceldna-backend'));
 
 backend.start();
