@@ -10,6 +10,7 @@
  *   (e) the floor with the print call our renderer makes (Page.printToPDF, the PDF in its answer);
  * with the Chromium headless shell and the full Chromium (each one that is installed), for 1 and
  * 4 concurrent requests. Then: 100 queued jobs with the renderer's Chromium killed mid-batch.
+ * The variants take turns (--rounds, default 5) so the machine's drifting load falls on all alike.
  * Prints PDFs/s, p50/p95 and ratios against the goals; asserts nothing.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/reports.bench.ts [--n 40]
@@ -29,7 +30,7 @@ import { ReportQueue } from '../plugins/reports-backend/src/service/ReportQueue'
 import { ReportWorker } from '../plugins/reports-backend/src/service/ReportWorker';
 import { createTemplates } from '../plugins/reports-backend/src/templates/ReportTemplates';
 import { BUILTIN_SECTIONS } from '../plugins/reports-backend/src/templates/builtinSections';
-import { measure, type Measured } from './lib';
+import { percentile, type Measured } from './lib';
 
 const run = promisify(execFile);
 const arg = (name: string, fallback: number) => {
@@ -38,6 +39,7 @@ const arg = (name: string, fallback: number) => {
 };
 const N = arg('n', 40);
 const NAIVE_N = Math.max(4, Math.round(N / 5));
+const ROUNDS = arg('rounds', 5);
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as any;
 
 const entity: Entity = {
@@ -68,50 +70,81 @@ const label: Record<Key | 'c', string> = {
   e: '(e) raw Page.printToPDF, one page',
 };
 
-/** (a), (b), (d), (e) with one browser, for `concurrency` requests at once. */
-async function measureBrowser(executablePath: string, html: string, concurrency: number) {
+/**
+ * Runs every variant in `ROUNDS` turns (each turn: its share of `total[k]` operations with
+ * `concurrency` workers), so the load of this shared machine, which drifts over minutes, falls
+ * on all of them alike; PDFs/s = operations / time spent in that variant's turns.
+ */
+async function interleaved(ops: Record<string, () => Promise<unknown>>, total: Record<string, number>, concurrency: number) {
+  const latencies: Record<string, number[]> = {};
+  const seconds: Record<string, number> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, op] of Object.entries(ops)) {
+      const count = Math.max(1, Math.round(total[k] / ROUNDS));
+      let next = 0;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            next++;
+            const t = process.hrtime.bigint();
+            await op();
+            (latencies[k] ??= []).push(Number(process.hrtime.bigint() - t) / 1e6);
+          }
+        }),
+      );
+      seconds[k] = (seconds[k] ?? 0) + Number(process.hrtime.bigint() - started) / 1e9;
+    }
+  }
+  return Object.fromEntries(
+    Object.keys(ops).map(k => {
+      const sorted = latencies[k].sort((x, y) => x - y);
+      return [k, { perSecond: sorted.length / seconds[k], p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) }];
+    }),
+  ) as Record<string, Measured>;
+}
+
+/** (a), (b), (d), (e) of one browser, as operations for {@link interleaved}, and how to close them. */
+async function browserVariants(executablePath: string, html: string, name: string) {
   const headless = chromiumKind(executablePath) === 'headless-shell' ? ('shell' as const) : true;
-  const results = {} as Record<Key, Measured>;
-  // (a) our pool
-  const pool = new BrowserPool({ executablePath }); // default concurrency: CPU cores
+  // (a) our pool, default concurrency: CPU cores
+  const pool = new BrowserPool({ executablePath });
   const renderer = new PdfRenderer(pool);
   await renderer.render(html, { format: 'A4', title: 'warm-up' });
-  results.a = await measure(N, concurrency, () => renderer.render(html, { format: 'A4', title: 'Service overview' }));
-  await pool.close();
-
-  // (b) naive: launch Chromium for every PDF
-  results.b = await measure(NAIVE_N, concurrency, async () => {
-    const browser = await puppeteer.launch({ executablePath, headless, args: CHROMIUM_ARGS });
-    try {
-      const page = await browser.newPage();
-      await page.setContent(html, { waitUntil: 'load' });
-      await page.pdf({ format: 'A4', printBackground: true });
-    } finally {
-      await browser.close();
-    }
-  });
-
   // (d) the floor: one reused page, setContent + pdf, nothing else; requests take turns on it.
   // (e) the same with the print call our renderer makes (the PDF in the answer, not a stream).
   const browser = await puppeteer.launch({ executablePath, headless, args: CHROMIUM_ARGS });
   const page: Page = await browser.newPage();
   const session = await page.createCDPSession();
   await page.setContent(html);
-  const floor = (print: () => Promise<unknown>) => {
-    let turn = Promise.resolve();
-    return () => {
-      const mine = turn.then(async () => {
-        await page.setContent(html, { waitUntil: 'load' });
-        await print();
-      });
-      turn = mine.catch(() => {});
-      return mine;
-    };
+  let turn = Promise.resolve();
+  const floor = (print: () => Promise<unknown>) => () => {
+    const mine = turn.then(async () => {
+      await page.setContent(html, { waitUntil: 'load' });
+      await print();
+    });
+    turn = mine.catch(() => {});
+    return mine;
   };
-  results.d = await measure(N, concurrency, floor(() => page.pdf({ format: 'A4', printBackground: true })));
-  results.e = await measure(N, concurrency, floor(() => session.send('Page.printToPDF', { paperWidth: 8.27, paperHeight: 11.7, printBackground: true, generateTaggedPDF: true, generateDocumentOutline: true, transferMode: 'ReturnAsBase64' })));
-  await browser.close();
-  return results;
+  const ops: Record<string, () => Promise<unknown>> = {
+    [`${name} a`]: () => renderer.render(html, { format: 'A4', title: 'Service overview' }),
+    // (b) naive: launch Chromium for every PDF
+    [`${name} b`]: async () => {
+      const naive = await puppeteer.launch({ executablePath, headless, args: CHROMIUM_ARGS });
+      try {
+        const p = await naive.newPage();
+        await p.setContent(html, { waitUntil: 'load' });
+        await p.pdf({ format: 'A4', printBackground: true });
+      } finally {
+        await naive.close();
+      }
+    },
+    [`${name} d`]: floor(() => page.pdf({ format: 'A4', printBackground: true })),
+    [`${name} e`]: floor(() =>
+      session.send('Page.printToPDF', { paperWidth: 8.27, paperHeight: 11.7, printBackground: true, generateTaggedPDF: true, generateDocumentOutline: true, transferMode: 'ReturnAsBase64' }),
+    ),
+  };
+  return { ops, close: async () => Promise.all([pool.close(), browser.close()]) };
 }
 
 const row = (name: string, r: Measured) =>
@@ -132,36 +165,34 @@ async function main() {
   const html = await templates.get('service-overview')!.build({ entity, credentials: {} as any, getEntity: async () => undefined, signal: new AbortController().signal });
   console.log(`Service overview HTML: ${Math.round(html.length / 1024)} KiB; ${os.cpus().length} CPU cores; ${N} PDFs per run (${NAIVE_N} for the naive launch)`);
 
-  const wkhtmltopdf: Record<number, Measured> = {};
-  const byBrowser: Record<string, Record<number, Record<Key, Measured>>> = {};
-  for (const concurrency of [1, 4]) {
+  const wkhtmltopdf = async () => {
     // (c) wkhtmltopdf, HTML on stdin, PDF on stdout
-    wkhtmltopdf[concurrency] = await measure(N, concurrency, async () => {
-      const child = run('wkhtmltopdf', ['--quiet', '--page-size', 'A4', '--disable-javascript', '--disable-local-file-access', '-', '-'], {
-        encoding: 'buffer',
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      child.child.stdin!.end(html);
-      await child;
+    const child = run('wkhtmltopdf', ['--quiet', '--page-size', 'A4', '--disable-javascript', '--disable-local-file-access', '-', '-'], {
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
     });
-    for (const [name, path] of browsers) (byBrowser[name] ??= {})[concurrency] = await measureBrowser(path, html, concurrency);
-  }
-
+    child.child.stdin!.end(html);
+    await child;
+  };
+  const variants = await Promise.all(browsers.map(([name, path]) => browserVariants(path, html, name)));
+  const ops = Object.assign({ c: wkhtmltopdf }, ...variants.map(v => v.ops));
+  const total = Object.fromEntries(Object.keys(ops).map(k => [k, k.endsWith(' b') ? NAIVE_N : N]));
   for (const concurrency of [1, 4]) {
+    const r = await interleaved(ops, total, concurrency);
     console.log(`\n${concurrency} concurrent request${concurrency > 1 ? 's' : ''}`);
-    console.log(row(label.c, wkhtmltopdf[concurrency]));
+    console.log(row(label.c, r.c));
     for (const [name, path] of browsers) {
-      const r = byBrowser[name][concurrency];
+      const [a, b, d, e] = (['a', 'b', 'd', 'e'] as const).map(k => r[`${name} ${k}`]);
       console.log(` ${name} (${path})`);
-      for (const k of ['a', 'b', 'd', 'e'] as const) console.log(row(label[k], r[k]));
-      const ac = r.a.perSecond / wkhtmltopdf[concurrency].perSecond;
+      for (const [k, m] of [['a', a], ['b', b], ['d', d], ['e', e]] as const) console.log(row(label[k], m));
       const needed = concurrency === 1 ? 4 : 2.5;
-      console.log(goal('(a)/(b) throughput', r.a.perSecond / r.b.perSecond, r.a.perSecond / r.b.perSecond >= 8, '>= 8'));
-      console.log(goal('(a)/(c) throughput', ac, ac >= needed, `>= ${needed}`));
-      console.log(goal('(d)/(a) throughput', r.d.perSecond / r.a.perSecond, r.d.perSecond / r.a.perSecond <= 1.15, '<= 1.15'));
-      console.log(`  (e)/(a) throughput ${(r.e.perSecond / r.a.perSecond).toFixed(2)}x (the pool over the floor with its own print call)`);
+      console.log(goal('(a)/(b) throughput', a.perSecond / b.perSecond, a.perSecond / b.perSecond >= 8, '>= 8'));
+      console.log(goal('(a)/(c) throughput', a.perSecond / r.c.perSecond, a.perSecond / r.c.perSecond >= needed, `>= ${needed}`));
+      console.log(goal('(d)/(a) throughput', d.perSecond / a.perSecond, d.perSecond / a.perSecond <= 1.15, '<= 1.15'));
+      console.log(`  (e)/(a) throughput ${(e.perSecond / a.perSecond).toFixed(2)}x (the pool over the floor with its own print call)`);
     }
   }
+  await Promise.all(variants.map(v => v.close()));
 
   // 100 queued jobs, Chromium killed after 30 are done: every job still completes.
   const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });

@@ -114,9 +114,9 @@ export class PdfRenderer {
   async render(html: string, options: RenderOptions): Promise<Buffer> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     return this.withContent(withPageFurniture(html, options), timeoutMs, async page => {
-      // As page.pdf() does: web fonts of the document finished (an isolated world, so it runs
-      // with the page's JavaScript off).
-      await page.mainFrame().isolatedRealm().evaluate(() => document.fonts.ready.then(() => undefined));
+      // As page.pdf() does: web fonts of the document loaded (the protocol's evaluation runs
+      // with the page's JavaScript off, as setContent's does).
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
       // Page.printToPDF itself, the PDF in its answer: page.pdf() asks for a stream and reads it
       // back in chunks, one protocol round trip each (README, "Where the time goes").
       const { data } = await (await this.session(page)).send('Page.printToPDF', {
