@@ -60,6 +60,13 @@ bash scripts/e2e.sh
 rc=$?
 record_run e2e $rc "$(json_counts "$RESULTS/e2e.json" '[r.stats.expected + r.stats.flaky, r.stats.unexpected]')"
 
+# Keycloak sign-in in the browser: the fixture Keycloak (oidc-provider) on :7090 and the portal
+# on :7027 with app-config.e2e-keycloak.yaml (docs/keycloak.md).
+log "── end-to-end tests, Keycloak sign-in (Playwright, fixture Keycloak)"
+bash scripts/e2e-keycloak.sh
+rc=$?
+record_run e2e-keycloak $rc "$(json_counts "$RESULTS/e2e-keycloak.json" '[r.stats.expected + r.stats.flaky, r.stats.unexpected]')"
+
 echo
 cat "$RESULTS/summary.txt"
 echo "$PASSED passed, $FAILED failed"

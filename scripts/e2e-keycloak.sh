@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Keycloak sign-in end to end: the FIXTURE Keycloak (oidc-provider at Keycloak's paths) on :7090,
+# the built portal on :7027 with app-config.e2e-keycloak.yaml (app config is injected by the
+# backend at runtime, so the normal build serves), and packages/app/e2e-keycloak in Chromium.
+# Separate from scripts/e2e.sh, which runs the embedded default's sign-in on :7007.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_node
+export E2E_DATA="$ROOT/data-e2e-keycloak"
+rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
+for port in 7027 7090; do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    warn "something already listens on :$port; stop it before running the Keycloak end-to-end tests"
+    exit 1
+  fi
+done
+# Access tokens live 70 s so that the test sees keycloak-js refresh one (at 60 s left).
+node examples/fixtures/keycloak-oidc/server.mjs --port 7090 --app-url http://localhost:7027 --access-token-ttl 70 \
+  > test-results/e2e-keycloak-fixture.log 2>&1 &
+keycloak_pid=$!
+"${BACKEND_CMD[@]}" --config app-config.yaml --config app-config.e2e.yaml --config app-config.e2e-keycloak.yaml \
+  > test-results/e2e-keycloak-backend.log 2>&1 &
+backend_pid=$!
+trap 'kill $backend_pid $keycloak_pid 2>/dev/null; wait $backend_pid $keycloak_pid 2>/dev/null' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null http://127.0.0.1:7027/.backstage/health/v1/readiness 2>/dev/null && break
+  kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-keycloak-backend.log"; tail -30 test-results/e2e-keycloak-backend.log; exit 1; }
+  sleep 1
+done
+kill -0 $keycloak_pid 2>/dev/null || { warn "fixture Keycloak exited"; cat test-results/e2e-keycloak-fixture.log; exit 1; }
+PORTAL_URL=http://localhost:7027 npx playwright test --config playwright.keycloak.config.ts "$@"
