@@ -1,0 +1,50 @@
+import { Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Typography from '@material-ui/core/Typography';
+import type { AddInBuild } from '@stacktalk/plugin-exceldna-common';
+import useAsync from 'react-use/esm/useAsync';
+import { exceldnaApiRef } from '../api/ExceldnaClient';
+import { FileBadges, ReadinessChip } from './badges';
+import { BuildDetails } from './BuildDetails';
+
+/** Entity tab "Excel add-in": the builds, their files and readiness; a row opens its details. */
+export function EntityExcelAddInContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(exceldnaApiRef);
+  const { value, loading, error } = useAsync(() => api.builds(entityRef), [entityRef]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const columns: TableColumn<AddInBuild>[] = [
+    { title: 'Version', render: b => b.version ?? '—' },
+    { title: 'Branch', render: b => b.branch ?? '—' },
+    { title: 'Commit', render: b => (b.commit ? b.commit.slice(0, 7) : '—') },
+    { title: 'Date', render: b => new Date(b.createdAt).toLocaleString() },
+    { title: 'Source', render: b => (b.url ? <a href={b.url}>{b.source}</a> : b.source) },
+    { title: 'Readiness', render: b => <ReadinessChip ready={b.readiness.ready} /> },
+    {
+      title: 'Add-ins',
+      render: b => b.files.map(f => (
+        <div key={f.fileName}>
+          <FileBadges file={f} />
+        </div>
+      )),
+    },
+  ];
+  return (
+    <>
+      {value?.github?.problem && <Typography color="error">{value.github.problem}</Typography>}
+      {value?.github?.stale && <Typography color="textSecondary">GitHub unavailable since {value.github.stale.since}: builds as last seen.</Typography>}
+      <Table<AddInBuild>
+        title="Excel add-in builds"
+        options={{ paging: false, search: false }}
+        columns={columns}
+        data={value?.builds ?? []}
+        detailPanel={({ rowData }) => <BuildDetails entityRef={entityRef} build={rowData} />}
+        emptyContent={<Typography style={{ padding: 16 }}>No builds yet: annotate the component with stacktalk.io/exceldna-workflow, or upload from CI.</Typography>}
+      />
+    </>
+  );
+}
