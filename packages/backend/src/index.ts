@@ -60,5 +60,7 @@ backend.add(import('@stacktalk/plugin-ci-status-backend'));
 backend.add(import('@stacktalk/plugin-ci-status-backend/reports'));
 // Excel-DNA add-in builds (GitHub artifacts through the CI status plugin's GitHub access, CI uploads).
 backend.add(import('@stacktalk/plugin-exceldna-backend'));
+// The Excel add-in section in reports (the latest build's release readiness).
+backend.add(import('@stacktalk/plugin-exceldna-backend/reports'));
 
 backend.start();
