@@ -6,6 +6,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_node
+# The app as built from the current sources (a no-op after scripts/test.sh's build step).
+ensure_built
 export E2E_DATA="$ROOT/data-e2e-keycloak"
 rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
 for port in 7027 7090; do

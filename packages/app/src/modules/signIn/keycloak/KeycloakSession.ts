@@ -25,7 +25,11 @@ export class KeycloakSession implements IdentityApi {
   private session?: BackstageSession;
   private timer?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly keycloak: Keycloak, private readonly authBaseUrl: string) {}
+  constructor(
+    private readonly keycloak: Keycloak,
+    private readonly authBaseUrl: string,
+    private readonly appBaseUrl: string,
+  ) {}
 
   /** Exchanges the current Keycloak token for a Backstage identity; throws the backend's message. */
   async exchange(): Promise<void> {
@@ -72,6 +76,11 @@ export class KeycloakSession implements IdentityApi {
   async signOut(): Promise<void> {
     clearInterval(this.timer);
     this.session = undefined;
+    // What the app does on sign-out before it navigates: forget the asset cookie.
+    await fetch(`${this.appBaseUrl}/.backstage/auth/v1/cookie`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
     await this.keycloak.logout({ redirectUri: `${window.location.origin}/` });
+    // Keycloak's logout page is loading and returns to the portal; resolving would let the app
+    // navigate to its own sign-out target and cancel that navigation.
+    await new Promise<never>(() => {});
   }
 }

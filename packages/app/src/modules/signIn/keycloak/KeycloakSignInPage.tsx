@@ -38,7 +38,7 @@ export function KeycloakSignInPage(props: SignInPageProps) {
         setState({ step: 'signed-out' });
         return;
       }
-      const session = new KeycloakSession(keycloak, await discoveryApi.getBaseUrl('auth'));
+      const session = new KeycloakSession(keycloak, await discoveryApi.getBaseUrl('auth'), await discoveryApi.getBaseUrl('app'));
       await session.exchange();
       session.keepFresh();
       props.onSignInSuccess(session);
