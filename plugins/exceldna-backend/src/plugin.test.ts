@@ -11,6 +11,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startGitHubFixture, type GitHubFixture } from '@stacktalk/plugin-ci-status-node/testUtils';
 import { buildAddIns, describeWithFixtures, type AddInSet } from '@stacktalk/plugin-exceldna-node/testUtils';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { exceldnaPlugin } from './plugin';
 
@@ -103,6 +105,28 @@ describeWithFixtures()('Excel-DNA routes', () => {
       expect(download.status).toBe(200);
       expect(Buffer.compare(download.body, set.signed64)).toBe(0);
       expect(download.headers['content-disposition']).toBe('attachment; filename="StackTalk-AddIn64-packed.xll"');
+    });
+
+    it('a chunked upload without content-length is cut off at the limit (413), not read to its end', async () => {
+      const { port } = backend.server.address() as AddressInfo;
+      const chunk = Buffer.alloc(256 * 1024, 1);
+      let sent = 0;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { port, method: 'POST', path: `${API}/uploads-only/uploads?build=big&fileName=big.xll`, headers: { authorization: ci, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } },
+          res => resolve(res.statusCode ?? 0),
+        );
+        req.on('error', e => (sent > 3 * 1024 * 1024 ? resolve(413) : reject(e)));
+        const pump = () => {
+          // 40 MiB offered; the server answers once it has passed 3 MiB
+          while (sent < 40 * 1024 * 1024 && req.write(chunk)) sent += chunk.length;
+          if (sent < 40 * 1024 * 1024) req.once('drain', pump);
+          else req.end();
+        };
+        pump();
+      });
+      expect(status).toBe(413);
+      expect(sent).toBeLessThan(40 * 1024 * 1024);
     });
 
     it('a file is inspected and stored once, by sha256', async () => {
