@@ -55,6 +55,17 @@ record_run fixture-tests $rc "$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$RESULTS/fix
 
 step build ensure_built
 
+# Production as it runs (docs/production.md): the backend's production build (the image's recipe,
+# deploy/Dockerfile runs the same script), the DOKS manifests against the Kubernetes schemas, and
+# the built backend twice behind Nginx on one PostgreSQL and one Redis (a few minutes).
+step backend-build bash scripts/build-backend.sh
+step k8s-manifests node scripts/validate-k8s.mjs
+log "── two replicas behind Nginx"
+bash scripts/two-replicas.sh > "$RESULTS/two-replicas.log" 2>&1
+rc=$?
+tail -n 12 "$RESULTS/two-replicas.log"
+record_run two-replicas $rc "$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/two-replicas.log" | tail -n 1)"
+
 log "── end-to-end tests (Playwright, Chromium)"
 bash scripts/e2e.sh
 rc=$?

@@ -2,6 +2,7 @@
 // one PostgreSQL database and one Redis, Debian's Nginx on :7100. Prints one line per check and
 // `N passed, N failed`; exit 1 when a check failed.
 //   node scripts/two-replicas/driver.mjs BUILT_DIR DATABASE WORK_DIR
+import fs from 'node:fs';
 import pg from 'pg';
 import { Replica, sleep, startNginx, waitFor } from './replicas.mjs';
 
@@ -40,7 +41,7 @@ async function api(token, method, url, body) {
 async function reportsExactlyOnce(token) {
   const ids = [];
   for (let i = 0; i < 4; i++) {
-    const job = await api(token, 'POST', '/api/reports', { entityRef: ENTITY, template: 'service-overview', format: 'A4' });
+    const job = await api(token, 'POST', '/api/reports/reports', { entityRef: ENTITY, template: 'service-overview', format: 'A4' });
     ids.push(job.id);
   }
   await waitFor('reports finished', async () => {
@@ -85,15 +86,38 @@ async function secretsRace(token) {
     `winners per round ${wins.join(',')} (statuses ${[...statuses].join('/')}), ${versions.rows[0].n} versions, ${audits.rows[0].n} write audit rows (want 1,1,1,1 / 4 / 4)`);
 }
 
-/** Steady load through Nginx while both replicas restart one after the other. */
-async function rollingRestart(token, replicas) {
+/** How many lines of the replicas' first logs contain `text`, per replica. */
+const logCounts = text => ['a', 'b'].map(r =>
+  fs.readFileSync(`${workDir}/replica-${r}-1.log`, 'utf8').split('\n').filter(l => l.includes(text)).length);
+
+/**
+ * Scheduled work runs once across the replicas: both registered the TechDocs warm-up (a task that
+ * runs at start), one of them ran it. And Nginx spread the requests above over both replicas.
+ */
+function scheduledOnceAndSpread() {
+  const registered = logCounts('Registered scheduled task: techdocs-warmup');
+  const built = logCounts('TechDocs for component:default/stacktalk-portal:'); // any outcome
+  check('scheduled work runs once across replicas',
+    registered.every(n => n === 1) && built[0] + built[1] === 1,
+    `techdocs-warmup registered on a/b ${registered.join('/')}, ran on a/b ${built.join('/')} (want 1/1, one run in all)`);
+  const reports = logCounts('POST /api/reports/reports');
+  const secrets = logCounts('PUT /api/secrets/');
+  check('requests reached both replicas', [...reports, ...secrets].every(n => n > 0),
+    `report requests a/b ${reports.join('/')}, secret writes a/b ${secrets.join('/')}`);
+}
+
+/**
+ * Steady load through Nginx while both replicas restart one after the other, taken out of Nginx's
+ * upstreams before they stop and put back once ready (what Kubernetes does with a rolling update).
+ */
+async function rollingRestart(token, replicas, nginx) {
   const urls = [
     '/api/catalog/entities/by-name/component/default/stacktalk-portal',
     '/api/catalog/entities?limit=20',
     '/',
     `/api/techdocs/metadata/entity/default/component/stacktalk-portal`,
     `/api/reports/templates?entityRef=${encodeURIComponent(ENTITY)}`,
-    `/api/reports?entityRef=${encodeURIComponent(ENTITY)}`,
+    `/api/reports/reports?entityRef=${encodeURIComponent(ENTITY)}`,
   ];
   let requests = 0;
   const failures = [];
@@ -114,9 +138,12 @@ async function rollingRestart(token, replicas) {
   };
   const load = [0, 1, 2, 3].map(worker);
   await sleep(3000);
+  const upstream = r => `127.0.0.1:${r.port}`;
   for (const r of replicas) {
+    await nginx.setUpstreams(replicas.filter(o => o !== r).map(upstream));
     await r.stop('SIGTERM');
     const ms = await r.start();
+    await nginx.setUpstreams(replicas.map(upstream));
     process.stdout.write(`  ${r.name} restarted, ready after ${(ms / 1000).toFixed(1)} s\n`);
     await sleep(3000);
   }
@@ -135,9 +162,15 @@ try {
   for (const r of replicas) process.stdout.write(`  ${r.name} ready after ${((await r.start()) / 1000).toFixed(1)} s\n`);
   nginx = await startNginx({ port: 7100, upstreams: replicas.map(r => `127.0.0.1:${r.port}`), workDir });
   const token = await signIn();
+  await waitFor('the catalog has processed catalog-info.yaml', async () => {
+    const res = await fetch(`${NGINX}/api/catalog/entities/by-name/component/default/stacktalk-portal`,
+      { headers: { authorization: `Bearer ${token}` } });
+    return res.ok;
+  }, 180_000);
   await reportsExactlyOnce(token);
   await secretsRace(token);
-  await rollingRestart(token, replicas);
+  scheduledOnceAndSpread();
+  await rollingRestart(token, replicas, nginx);
 } catch (e) {
   check('two-replica run', false, e.stack ?? String(e));
 } finally {

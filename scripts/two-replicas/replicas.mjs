@@ -63,7 +63,7 @@ export class Replica {
  */
 export async function startNginx({ port, upstreams, workDir }) {
   const conf = path.join(workDir, 'nginx.conf');
-  fs.writeFileSync(conf, `
+  const write = servers => fs.writeFileSync(conf, `
 pid ${workDir}/nginx.pid;
 error_log ${workDir}/nginx-error.log warn;
 worker_processes 1;
@@ -76,7 +76,7 @@ http {
   uwsgi_temp_path ${workDir}/uwsgi;
   scgi_temp_path ${workDir}/scgi;
   upstream portal {
-${upstreams.map(u => `    server ${u} max_fails=1 fail_timeout=3s;`).join('\n')}
+${servers.map(u => `    server ${u} max_fails=1 fail_timeout=3s;`).join('\n')}
     keepalive 16;
   }
   server {
@@ -96,7 +96,21 @@ ${upstreams.map(u => `    server ${u} max_fails=1 fail_timeout=3s;`).join('\n')}
   }
 }
 `);
+  write(upstreams);
   const proc = spawn('nginx', ['-p', workDir, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
   await waitFor('nginx listening', () => ok(`http://127.0.0.1:${port}/.backstage/health/v1/liveness`), 30_000);
-  return { proc, stop: () => proc.kill('SIGQUIT') };
+  return {
+    proc,
+    stop: () => proc.kill('SIGQUIT'),
+    /**
+     * Serve from these replicas only, as Kubernetes does with the endpoints of ready pods: a
+     * replica leaves before it stops (preStop) and comes back once its readiness probe passes.
+     * Nginx reloads gracefully (SIGHUP): requests in flight finish on the old workers.
+     */
+    async setUpstreams(servers) {
+      write(servers);
+      proc.kill('SIGHUP');
+      await sleep(1000);
+    },
+  };
 }
