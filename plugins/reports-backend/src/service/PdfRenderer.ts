@@ -114,14 +114,15 @@ export class PdfRenderer {
   async render(html: string, options: RenderOptions): Promise<Buffer> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     return this.withContent(withPageFurniture(html, options), timeoutMs, async page => {
-      // As page.pdf() does: web fonts of the document loaded (the protocol's evaluation runs
-      // with the page's JavaScript off, as setContent's does).
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      // As page.pdf() does, web fonts of the document loaded (the protocol's evaluation runs
+      // with the page's JavaScript off, as setContent's does); a protocol round trip, spared
+      // when the document declares none (the templates use the system's DejaVu fonts).
+      if (/@font-face/i.test(html)) await page.evaluate(() => document.fonts.ready.then(() => undefined));
       // Page.printToPDF itself, the PDF in its answer: page.pdf() asks for a stream and reads it
       // back in chunks, one protocol round trip each (README, "Where the time goes").
       const { data } = await (await this.session(page)).send('Page.printToPDF', {
         printBackground: true,
-        preferCSSPageSize: true, // size and margins from PAGE_CSS
+        preferCSSPageSize: true, // size and margins from pageCss()
         generateTaggedPDF: true,
         generateDocumentOutline: true,
         transferMode: 'ReturnAsBase64',
