@@ -32,6 +32,7 @@ export class Replica {
 
   async start() {
     this.starts += 1;
+    this.startedAt = Date.now();
     const overlay = path.join(this.workDir, `${this.name}.yaml`);
     fs.writeFileSync(overlay, `backend:\n  listen: ':${this.port}'\n`);
     const log = fs.openSync(path.join(this.workDir, `${this.name}-${this.starts}.log`), 'w');
