@@ -55,6 +55,12 @@ export interface StreamHubOptions {
   maxAgeMs?: number;
   /** Messages one backfill reads at most (default 1,000,000). */
   maxBackfill?: number;
+  /**
+   * Buffered messages of a stream that filtered views catching up test in one slice at most (default 20,000;
+   * the slice's {@link SLICE_MS} usually ends it first): a bound on the loop's work that does
+   * not depend on the machine's speed.
+   */
+  sliceMessages?: number;
 }
 
 /** A sample takes a reader that has been reconnecting this long as the stream's state. */
@@ -82,6 +88,7 @@ export class StreamHub {
       maxMessages: 200_000,
       maxAgeMs: 3_600_000,
       maxBackfill: 1_000_000,
+      sliceMessages: 20_000,
       ...options,
     };
   }
@@ -341,7 +348,8 @@ export class StreamHub {
       let behind = false;
       for (const stream of this.streams.values()) {
         const left = SLICE_MS - (performance.now() - started);
-        if (!stream.catchUp(Math.max(0, left))) behind = true;
+        if (!stream.catchUp(Math.max(0, left), this.o.sliceMessages))
+          behind = true;
       }
       // As long again for the rest of the loop: at most half the thread goes to catching up.
       if (behind) setTimeout(slice, SLICE_MS);

@@ -164,9 +164,10 @@ export class StreamState {
 
   /**
    * Lets the views opened on a full buffer test it, all together (each payload read once for
-   * all of them), for at most `budgetMs`. Returns whether every view is up to date.
+   * all of them), for at most `budgetMs` and at most `maxMessages` messages. Returns whether
+   * every view is up to date.
    */
-  catchUp(budgetMs: number): boolean {
+  catchUp(budgetMs: number, maxMessages = Infinity): boolean {
     const store = this.store;
     const end = store.dropped + store.length;
     const behind: FilterView[] = [];
@@ -181,8 +182,9 @@ export class StreamState {
     const deadline = performance.now() + budgetMs;
     // Pieces of 1-2 ms: a payload read (about 1 µs) and a test per view (about 0.1 µs) a message.
     const piece = Math.max(50, Math.floor(2000 / (1 + behind.length / 10)));
-    while (from < end) {
-      const to = Math.min(end, from + piece);
+    const last = Math.min(end, from + maxMessages);
+    while (from < last) {
+      const to = Math.min(last, from + piece);
       this.catchUpTester.run(store, behind, from, to, this.fields.length);
       from = to;
       if (performance.now() >= deadline) break;
