@@ -28,6 +28,7 @@ export class Replica {
     Object.assign(this, { name, port, builtDir, configs, workDir });
     this.url = `http://127.0.0.1:${port}`;
     this.starts = 0;
+    this.lines = [];
   }
 
   async start() {
@@ -35,9 +36,19 @@ export class Replica {
     this.startedAt = Date.now();
     const overlay = path.join(this.workDir, `${this.name}.yaml`);
     fs.writeFileSync(overlay, `backend:\n  listen: ':${this.port}'\n`);
-    const log = fs.openSync(path.join(this.workDir, `${this.name}-${this.starts}.log`), 'w');
+    const log = fs.createWriteStream(path.join(this.workDir, `${this.name}-${this.starts}.log`));
     const args = ['packages/backend', ...this.configs.flatMap(c => ['--config', c]), '--config', overlay];
-    this.proc = spawn('node', args, { cwd: this.builtDir, stdio: ['ignore', log, log] });
+    this.proc = spawn('node', args, { cwd: this.builtDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every log line with the time it arrived (Backstage's JSON log lines carry no time).
+    let rest = '';
+    const onData = chunk => {
+      log.write(chunk);
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const line of lines) this.lines.push({ at: Date.now(), line });
+    };
+    this.proc.stdout.on('data', onData);
+    this.proc.stderr.on('data', onData);
     this.exited = new Promise(r => this.proc.once('exit', r));
     const ms = await waitFor(`${this.name} ready`, async () => {
       if (this.proc.exitCode !== null) throw new Error(`${this.name} exited; see ${this.workDir}`);
