@@ -6,6 +6,9 @@ import { Button, Grid, Typography } from '@material-ui/core';
 import Keycloak from 'keycloak-js';
 import { KeycloakSession } from './KeycloakSession';
 
+/** keycloak-js does not time out a silent check-sso whose iframe is blocked (CSP, network). */
+const INIT_TIMEOUT_MS = 20_000;
+
 type State = { step: 'checking' } | { step: 'signed-out' } | { step: 'error'; error: Error };
 
 /**
@@ -17,7 +20,7 @@ export function KeycloakSignInPage(props: SignInPageProps) {
   const configApi = useApi(configApiRef);
   const discoveryApi = useApi(discoveryApiRef);
   const [state, setState] = useState<State>({ step: 'checking' });
-  const realm = configApi.getConfig('auth.keycloak');
+  const realm = useMemo(() => configApi.getConfig('auth.keycloak'), [configApi]);
   const keycloak = useMemo(
     () => new Keycloak({ url: realm.getString('url'), realm: realm.getString('realm'), clientId: realm.getString('clientId') }),
     [realm],
@@ -26,13 +29,17 @@ export function KeycloakSignInPage(props: SignInPageProps) {
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const authenticated = await keycloak.init({
+      const init = keycloak.init({
         onLoad: 'check-sso',
         pkceMethod: 'S256',
         responseMode: 'fragment',
         silentCheckSsoRedirectUri: `${window.location.origin}/silent-check-sso.html`,
         checkLoginIframe: realm.getOptionalBoolean('checkLoginIframe') ?? true,
       });
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`Keycloak at ${realm.getString('url')} did not answer the silent sign-in check`)), INIT_TIMEOUT_MS),
+      );
+      const authenticated = await Promise.race([init, timeout]);
       if (cancelled) return;
       if (!authenticated) {
         setState({ step: 'signed-out' });
