@@ -36,10 +36,11 @@ export function KeycloakSignInPage(props: SignInPageProps) {
         silentCheckSsoRedirectUri: `${window.location.origin}/silent-check-sso.html`,
         checkLoginIframe: realm.getOptionalBoolean('checkLoginIframe') ?? true,
       });
-      const timeout = new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`Keycloak at ${realm.getString('url')} did not answer the silent sign-in check`)), INIT_TIMEOUT_MS),
-      );
-      const authenticated = await Promise.race([init, timeout]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Keycloak at ${realm.getString('url')} did not answer the silent sign-in check`)), INIT_TIMEOUT_MS);
+      });
+      const authenticated = await Promise.race([init, timeout]).finally(() => clearTimeout(timer));
       if (cancelled) return;
       if (!authenticated) {
         setState({ step: 'signed-out' });
