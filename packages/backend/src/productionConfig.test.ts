@@ -16,7 +16,7 @@ import {
   FIXTURE_KID,
   startFixtureKeycloak,
   type FixtureKeycloak,
-} from '../../../plugins/auth-backend-module-keycloak-js-provider/src/__testUtils__/fixtureKeycloak';
+} from '@stacktalk/plugin-auth-backend-module-keycloak-js-provider/testUtils';
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = 7017;
@@ -68,13 +68,17 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
   }
 }
 
-/** The organisation file CATALOG_ORG_LOCATION names: one group and one person. */
+/** The organisation file CATALOG_ORG_LOCATION names: one group and two people. */
 function writeOrganisation(dir: string) {
   const doc = (kind: string, name: string, spec: object) =>
     stringify({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name }, spec });
   writeFileSync(
     join(dir, 'org.yaml'),
-    [doc('Group', 'platform', { type: 'team', children: [] }), doc('User', 'jane.doe', { memberOf: ['platform'] })].join('---\n'),
+    [
+      doc('Group', 'platform', { type: 'team', children: [] }),
+      doc('User', 'jane.doe', { memberOf: ['platform'] }),
+      doc('User', 'sam.lee', { memberOf: ['platform'] }),
+    ].join('---\n'),
   );
 }
 
@@ -186,7 +190,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       ((await (await api(`/api/catalog/entities?filter=kind=${kind}`)).json()) as { metadata: { name: string } }[])
         .map(e => e.metadata.name)
         .sort();
-    expect(await names('user')).toEqual(['jane.doe']);
+    expect(await names('user')).toEqual(['jane.doe', 'sam.lee']);
     expect(await names('group')).toEqual(['platform']);
     expect((await api('/api/catalog/entities/by-name/location/default/stacktalk-examples')).status).toBe(404);
   });
@@ -233,22 +237,33 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(new Set(directive('frame-src'))).toEqual(new Set(["'self'", keycloak.url]));
   });
 
-  it('signs in with a Keycloak token for a User of the organisation file, and refuses one the catalog lacks', async () => {
-    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/jane.doe')).ok ? true : undefined));
+  /** A Keycloak access token the realm's key signs (the people of the organisation file are not in the example realm). */
+  async function keycloakToken(username: string, groups: string[]) {
     const now = Math.floor(Date.now() / 1000);
-    // jane.doe is not in the example realm: a token the realm's key signs for her.
-    const jane = await new SignJWT({
+    return new SignJWT({
       iss: keycloak.issuer,
       aud: keycloak.clientId,
       azp: keycloak.clientId,
-      sub: 'jane.doe',
-      preferred_username: 'jane.doe',
-      groups: ['platform-admins'],
+      sub: username,
+      preferred_username: username,
+      groups,
       iat: now,
       exp: now + 300,
     })
       .setProtectedHeader({ alg: 'RS256', kid: FIXTURE_KID })
       .sign(keycloak.privateKey);
+  }
+  async function backstageToken(username: string, groups: string[]): Promise<string> {
+    const res = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, {
+      headers: { Authorization: `Bearer ${await keycloakToken(username, groups)}` },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()).backstageIdentity.token;
+  }
+
+  it('signs in with a Keycloak token for a User of the organisation file, and refuses one the catalog lacks', async () => {
+    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/jane.doe')).ok ? true : undefined));
+    const jane = await keycloakToken('jane.doe', ['platform-admins']);
     const signIn = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${jane}` } });
     expect(signIn.status).toBe(200);
     const { identity } = (await signIn.json()).backstageIdentity;
@@ -267,6 +282,39 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect((await refused.json()).error.message).toMatch(/ada.okafor has no User/);
     // The development sign-in is not there in production.
     expect((await fetch(`${BASE}/api/auth/exampleUser/refresh`)).status).toBe(404);
+  });
+
+  it('gives a Keycloak platform-admins member and a plain owner the decisions of the mapping, through the real routes', async () => {
+    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/sam.lee')).ok ? true : undefined));
+    const admin = await backstageToken('jane.doe', ['platform-admins']);
+    const owner = await backstageToken('sam.lee', ['some-other-keycloak-group']);
+    const authorize = async (token: string, name: string, resourceRef?: string) => {
+      const res = await api(
+        '/api/permission/authorize',
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            items: [{ id: '1', permission: { type: resourceRef ? 'resource' : 'basic', name, attributes: {}, ...(resourceRef ? { resourceType: 'catalog-entity' } : {}) }, resourceRef }],
+          }),
+        },
+        token,
+      );
+      expect(res.status).toBe(200);
+      return (await res.json()).items[0].result;
+    };
+    // platform-admins → the portal admins: the Kubernetes proxy and every report.
+    expect(await authorize(admin, 'kubernetes.proxy')).toBe('ALLOW');
+    expect(await authorize(admin, 'reports.admin')).toBe('ALLOW');
+    expect(await authorize(owner, 'kubernetes.proxy')).toBe('DENY');
+    expect(await authorize(owner, 'reports.admin')).toBe('DENY');
+    // Owners act on their own entities (the catalog group platform owns stacktalk-portal).
+    expect(await authorize(owner, 'catalog.entity.delete', 'component:default/stacktalk-portal')).toBe('ALLOW');
+    // The Kubernetes proxy itself: refused to the owner before the cluster is asked, open to the admin.
+    const proxy = (token: string) =>
+      api('/api/kubernetes/proxy/api/v1/namespaces/stacktalk/pods', { headers: { 'Backstage-Kubernetes-Cluster': 'doks-fixture' } }, token);
+    expect((await proxy(owner)).status).toBe(403);
+    expect((await proxy(admin)).status).toBe(200);
   });
 
   it('rejects API calls without the machine token', async () => {
