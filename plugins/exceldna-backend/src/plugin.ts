@@ -16,6 +16,7 @@ export const exceldnaPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         database: coreServices.database,
@@ -24,7 +25,7 @@ export const exceldnaPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         github: ciGitHubServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, database, permissions, permissionsRegistry, catalog, github }) {
+      async init({ config, logger, auth, httpAuth, httpRouter, database, permissions, permissionsRegistry, catalog, github }) {
         permissionsRegistry.addPermissions(exceldnaPermissions);
         const c = readExceldnaConfig(config);
         const db = await database.getClient();
@@ -33,7 +34,7 @@ export const exceldnaPlugin = createBackendPlugin({
         }
         const store = new BuildStore(db, c.trustedRoots);
         const builds = new GitHubBuilds({ github, store, config: c, logger });
-        const service = new ExceldnaService({ catalog, permissions, store, github: builds, config: c, logger });
+        const service = new ExceldnaService({ catalog, auth, permissions, store, github: builds, config: c, logger });
         httpRouter.use(await createRouter({ httpAuth, service, uploadMaxBytes: c.uploadMaxBytes }));
       },
     });

@@ -1,4 +1,4 @@
-import type { BackstageCredentials, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { AuthService, BackstageCredentials, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -21,6 +21,7 @@ export class ExceldnaService {
   constructor(
     private readonly o: {
       catalog: CatalogService;
+      auth: AuthService;
       permissions: PermissionsService;
       store: BuildStore;
       github: GitHubBuilds;
@@ -30,7 +31,11 @@ export class ExceldnaService {
   ) {}
 
   private async entity(entityRef: string, credentials: BackstageCredentials, permission: ResourcePermission<'catalog-entity'>): Promise<Entity> {
-    const entity = await this.o.catalog.getEntityByRef(entityRef, { credentials });
+    // Users see the catalog as themselves (hidden entities are 404s). CI tokens are usually
+    // restricted to exceldna.build.upload and may not call the catalog: the plugin looks the
+    // entity up itself, and the upload permission is still decided for the token.
+    const lookup = credentials.principal && (credentials.principal as { type?: string }).type === 'service' ? await this.o.auth.getOwnServiceCredentials() : credentials;
+    const entity = await this.o.catalog.getEntityByRef(entityRef, { credentials: lookup });
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
     const ref = stringifyEntityRef(entity);
     const [decision] = await this.o.permissions.authorize([{ permission, resourceRef: ref }], { credentials });
