@@ -230,15 +230,15 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
     expect(viaProxy.source).toBe('portal UI (user) from 203.0.113.9 via 127.0.0.1');
   });
 
-  it('gives counts and missing names, never values, to owners and to other backend plugins only', async () => {
-    const { alice, as } = await setUp();
+  it('gives counts and missing names, never values, to users who may list the secrets (reports asks on their behalf), never to a service principal', async () => {
+    const { alice, bob, as } = await setUp();
     await alice.put(S('development', 'API_KEY'), { value: 'hygiene-value', expectedVersion: 0, rotateBy: '2020-01-01' }).expect(200);
     await alice.put(S('staging', 'API_KEY'), { value: 'hygiene-value', expectedVersion: 0 }).expect(200);
     await alice.put(S('development', 'TOKEN'), { value: 'hygiene-value', expectedVersion: 0 }).expect(200);
-    const reports = mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:reports'), targetPluginId: 'secrets' });
-    const viaPlugin = await as(reports).get(`${E}/hygiene`);
-    expect(viaPlugin.status).toBe(200);
-    expect(viaPlugin.body).toEqual({
+    // An on-behalf-of token (reports' section) reaches the route as the user it was made for.
+    const asOwner = await alice.get(`${E}/hygiene`);
+    expect(asOwner.status).toBe(200);
+    expect(asOwner.body).toEqual({
       entityRef: 'component:default/payments-api',
       total: 3,
       environments: [
@@ -248,9 +248,20 @@ describe.each(databases.eachSupportedId())('secrets routes with the portal polic
       ],
       missing: { API_KEY: ['production'], TOKEN: ['staging', 'production'] },
     });
-    expect(JSON.stringify(viaPlugin.body)).not.toContain('hygiene-value');
-    expect((await alice.get(`${E}/hygiene`)).body.total).toBe(3);
-    await as(CI).get(`${E}/hygiene`).expect(403); // an external token is not a backend plugin
+    expect(JSON.stringify(asOwner.body)).not.toContain('hygiene-value');
+    // Someone who may not list them gets nothing, not even counts.
+    const notOwner = await bob.get(`${E}/hygiene`);
+    expect(notOwner.status).toBe(403);
+    expect(JSON.stringify(notOwner.body)).not.toContain('API_KEY');
+    // A backend plugin with its own identity is not a person: refused, whichever plugin.
+    for (const plugin of ['plugin:reports', 'plugin:catalog']) {
+      const header = mockCredentials.service.header({ onBehalfOf: mockCredentials.service(plugin), targetPluginId: 'secrets' });
+      const res = await as(header).get(`${E}/hygiene`);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(JSON.stringify(res.body)).not.toContain('API_KEY');
+    }
+    await as(CI).get(`${E}/hygiene`).expect(403); // nor is an external token
   });
 
   it('answers bad input with 4xx errors that say why, never 500, and loses nothing', async () => {

@@ -208,19 +208,16 @@ export class SecretsService {
 
   /**
    * Counts per environment, names missing somewhere, rotate-by dates due: no values, no
-   * versions. For the entity's owners, and for other backend plugins (the reports' section).
+   * versions. For people who may list the entity's secrets (the reports' section asks on their
+   * behalf), in the environments they may list.
    */
-  async hygiene(entityRef: string, caller?: Caller) {
+  async hygiene(entityRef: string, caller: Caller) {
     const environments = this.environments.map(e => e.name);
-    let listable = environments;
-    let ref = entityRef;
-    if (caller) {
-      const entity = await this.authorizer.entity(entityRef, caller.credentials);
-      const access = await this.authorizer.access(caller.credentials, entity, environments);
-      listable = environments.filter(e => access.get(e)!.list);
-      if (listable.length === 0) throw new NotAllowedError(`You may not see the secrets of ${entityRef}`);
-      ref = stringifyEntityRef(entity);
-    }
+    const entity = await this.authorizer.entity(entityRef, caller.credentials);
+    const access = await this.authorizer.access(caller.credentials, entity, environments);
+    const listable = environments.filter(e => access.get(e)!.list);
+    if (listable.length === 0) throw new NotAllowedError(`You may not see the secrets of ${entityRef}`);
+    const ref = stringifyEntityRef(entity);
     const live = (await this.store.list(ref)).filter(s => listable.includes(s.environment));
     const soon = Date.now() + 14 * 86_400_000;
     const missing: Record<string, string[]> = {};

@@ -1,4 +1,4 @@
-import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, BackstageUserPrincipal, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { secretsAdminPermission, type AuditAction, type SecretsEnvironment } from '@stacktalk/plugin-secrets-common';
@@ -79,16 +79,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await service.matrix(await user(req), entityRefOf(req)));
   });
 
-  // Counts and missing names only; other backend plugins (plugin:* subjects) may read it too.
+  // Counts and missing names only, for a person who may list the entity's secrets: the reports'
+  // section asks on behalf of its requester (that token arrives as the user); a plugin's own
+  // identity is refused (403), as is an external token.
   router.get(`${ENTITY}/hygiene`, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    if (credentials.principal.type === 'user') {
-      res.json(await service.hygiene(entityRefOf(req), { credentials: credentials as any, source: sourceOf(req, 'user') }));
-      return;
-    }
-    const subject = (credentials.principal as { subject: string }).subject;
-    if (!subject.startsWith('plugin:')) throw new NotAllowedError(`${subject} may not read secrets hygiene`);
-    res.json(await service.hygiene(entityRefOf(req)));
+    if (credentials.principal.type !== 'user')
+      throw new NotAllowedError('Secrets hygiene is only for users: call it on behalf of the user');
+    const asUser = credentials as BackstageCredentials<BackstageUserPrincipal>;
+    res.json(await service.hygiene(entityRefOf(req), { credentials: asUser, source: sourceOf(req, 'user') }));
   });
 
   router.get(`${ENTITY}/audit`, async (req, res) => {
