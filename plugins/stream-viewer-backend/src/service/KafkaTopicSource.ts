@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { startHistory, startTail, type TailEvent } from './kafkaTail';
+import type { UndecodableEvent } from './kafkaHistory';
 import { codecPaths, registerKafkaCodecs } from './kafkaDecoding';
 import type {
   MessageBatch,
@@ -34,12 +35,7 @@ const SEED_RETRY =
   /^Failed to connect to seed broker, trying another broker from the list: /;
 
 /** What viewers are told of a batch that could not be decoded. */
-const undecodableNotice = (e: {
-  partition: number;
-  from: string;
-  to: string;
-  reason: string;
-}) =>
+const undecodableNotice = (e: UndecodableEvent) =>
   `partition ${e.partition}, offsets ${e.from}–${e.to}: a batch that could not be decoded was skipped (${e.reason})`;
 
 /**

@@ -20,15 +20,18 @@ export interface HistoryJob {
   limit: number;
 }
 
+/** A batch kafkajs could not decode, skipped: its partition, offsets and why (history and tail alike). */
+export interface UndecodableEvent {
+  type: 'undecodable';
+  partition: number;
+  from: string;
+  to: string;
+  reason: string;
+}
+
 export type HistoryEvent =
   | { type: 'history-batch'; batch: MessageBatch }
-  | {
-      type: 'undecodable';
-      partition: number;
-      from: string;
-      to: string;
-      reason: string;
-    }
+  | UndecodableEvent
   /** `completeFrom`: the time of the first message of a truncated partition (the latest of them). */
   | { type: 'history-done'; completeFrom?: number }
   | { type: 'failed'; message: string };

@@ -12,6 +12,7 @@ import {
   readHistory,
   type HistoryEvent,
   type HistoryJob,
+  type UndecodableEvent,
 } from './kafkaHistory';
 
 /**
@@ -68,14 +69,7 @@ export type TailEvent =
   | { type: 'failed'; message: string }
   | { type: 'fetch' }
   | { type: 'log'; message: string }
-  /** A batch kafkajs could not decode, skipped: its partition, offsets and why. */
-  | {
-      type: 'undecodable';
-      partition: number;
-      from: string;
-      to: string;
-      reason: string;
-    }
+  | UndecodableEvent
   | { type: 'crash'; message?: string }
   | { type: 'request-timeout' }
   | { type: 'disconnect' }
