@@ -1,12 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import {
-  CompressionCodecs,
-  CompressionTypes,
-  Kafka,
-  logLevel,
-  type Producer,
-} from 'kafkajs';
-import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import { CompressionCodecs, CompressionTypes, type Producer } from 'kafkajs';
+import type { KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import { startBroker, until } from './__testUtils__/kafkaBroker';
 import { produceTransactions } from '../../dev/kafka-mock/txnProducer';
 import { KafkaTopicSource } from './KafkaTopicSource';
 import { endTailThread } from './kafkaTail';
@@ -35,36 +30,23 @@ const byOffset = (lines: string[]) =>
     return pa - pb || oa - ob;
   });
 
-async function until(check: () => boolean, what: string, ms = 30_000) {
-  for (let waited = 0; waited < ms; waited += 50) {
-    if (check()) return;
-    await new Promise(r => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 describe('Kafka topics written by a producer that is not kafkajs (kcat, librdkafka): every codec', () => {
   let mock: KafkaMock;
   let producer: Producer;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    mock = await startKafkaMock([
+    ({ mock, producer, stop } = await startBroker([
       'stacktalk.codecs:2',
       'stacktalk.broken:1',
       'stacktalk.txn:1',
       'stacktalk.noticed:1',
-    ]);
-    producer = new Kafka({
-      brokers: [mock.bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).producer();
-    await producer.connect();
+    ]));
   });
   afterAll(async () => {
-    await producer.disconnect();
     await endTailThread();
-    await mock.stop();
+    await stop();
   });
 
   /** Produces `lines` (`key:value`) with kcat (librdkafka) to one partition, as one batch of `codec`. */

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { startKafkaMock, type KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import type { KafkaMock } from '../../dev/kafka-mock/kafkaMock';
+import { startBroker, until } from './__testUtils__/kafkaBroker';
 import { KafkaTopicSource } from './KafkaTopicSource';
 import { endTailThread } from './kafkaTail';
 import { StreamHub, type Snapshot } from './StreamHub';
@@ -27,19 +28,12 @@ function messagesOf(batch: MessageBatch) {
   });
 }
 
-async function until(check: () => boolean, what: string, ms = 60_000) {
-  for (let waited = 0; waited < ms; waited += 50) {
-    if (check()) return;
-    await new Promise(r => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe("Kafka topics through the hub, against librdkafka's mock broker (the real Kafka protocol)", () => {
   let mock: KafkaMock;
   let producer: Producer;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    mock = await startKafkaMock([
+    ({ mock, producer, stop } = await startBroker([
       'stacktalk.telemetry.raw:3',
       'stacktalk.history:2',
       'stacktalk.retained:2',
@@ -47,17 +41,9 @@ describe("Kafka topics through the hub, against librdkafka's mock broker (the re
       'stacktalk.thread:1',
       'stacktalk.slots:1',
       'stacktalk.kept:1',
-    ]);
-    producer = new Kafka({
-      brokers: [mock.bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).producer();
-    await producer.connect();
+    ]));
   });
-  afterAll(async () => {
-    await producer.disconnect();
-    await mock.stop();
-  });
+  afterAll(() => stop());
   /** A hub reading topics of the mock broker, event times from `$.ts`. */
   const kafkaHub = () =>
     new StreamHub({
