@@ -18,7 +18,6 @@
  */
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { parseFilter } from '../plugins/stream-viewer-common/src/filter';
 import { startKafkaMock } from '../plugins/stream-viewer-backend/dev/kafka-mock/kafkaMock';
@@ -27,39 +26,13 @@ import {
   StreamHub,
   type Snapshot,
 } from '../plugins/stream-viewer-backend/src/service/StreamHub';
+import { arg, ROUTES, sleep, telemetry } from './lib';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const RATE = Number(arg('rate', '20000'));
 const VIEWERS = Number(arg('viewers', '100'));
 const SECONDS = Number(arg('seconds', '30'));
 const TOPIC = 'bench.viewers';
 const FIELDS = ['$.duration_ms', '$.status'];
-const ROUTES = [
-  '/api/v1/reports',
-  '/api/v1/streams',
-  '/healthz',
-  '/api/v1/secrets',
-];
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** A telemetry message (~180 bytes), as in bench/stream-viewer.bench.ts. */
-function telemetry(i: number, sent: number) {
-  return JSON.stringify({
-    ts: sent,
-    service: ['stacktalk-core-api', 'stacktalk-edge-nginx', 'stacktalk-worker'][
-      i % 3
-    ],
-    route: ROUTES[i % 4],
-    status: i % 97 === 0 ? 503 : 200,
-    duration_ms: Math.round(
-      20 + 15 * Math.sin(i / 500) + (i % 1000 === 0 ? 400 : Math.random() * 10),
-    ),
-    trace_id: randomUUID(),
-  });
-}
 
 /** The producer child: `--producer <bootstrap> <rate>`, a batch every 10 ms until killed; reports its count. */
 async function producerChild() {

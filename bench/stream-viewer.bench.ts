@@ -33,13 +33,9 @@ import {
   StreamHub,
   type Snapshot,
 } from '../plugins/stream-viewer-backend/src/service/StreamHub';
-import { percentile } from './lib';
+import { arg, percentile, sleep, telemetry } from './lib';
 import { browserBench } from './stream-viewer.browser';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 // librdkafka's mock keeps about 5 MB per partition: 200,000 messages over 12 partitions fit,
 // and the backlog topic gets a partition more for every 16,667 messages.
 const BACKLOG = Number(arg('backlog', '200000'));
@@ -60,28 +56,6 @@ const codecType = (name: string): CompressionTypes => {
 const SUBSCRIBERS = 50;
 const FIELDS = ['$.duration_ms', '$.status'];
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** A realistic telemetry message (~180 bytes). */
-function telemetry(i: number, sent: number) {
-  return JSON.stringify({
-    ts: sent,
-    service: ['stacktalk-core-api', 'stacktalk-edge-nginx', 'stacktalk-worker'][
-      i % 3
-    ],
-    route: [
-      '/api/v1/reports',
-      '/api/v1/streams',
-      '/healthz',
-      '/api/v1/secrets',
-    ][i % 4],
-    status: i % 97 === 0 ? 503 : 200,
-    duration_ms: Math.round(
-      20 + 15 * Math.sin(i / 500) + (i % 1000 === 0 ? 400 : Math.random() * 10),
-    ),
-    trace_id: randomUUID(),
-  });
-}
 
 // ── producer child: `--producer <bootstrap> <topic> <rate> <seconds>`; reports (count, time) per batch over IPC
 async function producerChild() {
