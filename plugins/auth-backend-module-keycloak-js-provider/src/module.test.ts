@@ -9,7 +9,7 @@ import { SignJWT, exportSPKI, type JWTPayload } from 'jose';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import { generateKeyPairSync } from 'node:crypto';
-import { FIXTURE_KID, startFixtureKeycloak, type FixtureKeycloak } from './__testUtils__/fixtureKeycloak';
+import { FIXTURE_KID, startFixtureKeycloak, type FixtureKeycloak } from './fixture/fixtureKeycloak';
 import { authModuleKeycloakJsProvider } from './module';
 
 const ROOT = resolve(__dirname, '../../..');
