@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { readDockerEnvFile, readSystemdEnvironmentFile } from '../../../plugins/secrets-backend/src/service/exports/__testUtils__/readers';
+import { readDockerEnvFile, readSystemdEnvironmentFile } from '@stacktalk/plugin-secrets-backend/testUtils';
 
 // The guest signs in as ada.okafor (platform team), who owns stacktalk-deploy; no other spec touches it.
 const TAB = '/catalog/default/component/stacktalk-deploy/secrets';
@@ -80,11 +80,13 @@ test.describe('Secrets exports', () => {
     await page.keyboard.press('Escape');
     const formats = offered.map(label => label!.replace('Export development as ', ''));
     expect(formats.sort()).toEqual(['app-platform', 'docker-env-file', 'dotenv', 'kubernetes', 'shell']);
-    for (const format of formats) {
-      const file = await download(async () => {
+    const exportAs = (format: string) =>
+      download(async () => {
         await page.getByRole('button', { name: 'Other export formats for development' }).click();
         await page.getByRole('menuitem', { name: `Export development as ${format}` }).click();
       });
+    for (const format of formats) {
+      const file = await exportAs(format);
       files.push([format, file.path]);
     }
 

@@ -26,3 +26,6 @@ export async function findInDatabase(knex: Knex, needle: string): Promise<string
   }
   return hits;
 }
+
+/** docker's and systemd's env-file parsers, ported from their sources (the e2e export test reads with them). */
+export { readDockerEnvFile, readSystemdEnvironmentFile } from './service/exports/referenceReaders';

@@ -6,7 +6,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { EXPORT_FORMATS, type ExportFormat } from '@stacktalk/plugin-secrets-common';
 import { exportFile, ExportRefusedError, type ExportedSecret } from '.';
-import { readDockerEnvFile, readSystemdEnvironmentFile } from './__testUtils__/readers';
+import { readDockerEnvFile, readSystemdEnvironmentFile } from './referenceReaders';
 
 const dir = mkdtempSync(join(tmpdir(), 'secrets-export-'));
 const MARKER = join(dir, 'command-ran');
