@@ -71,9 +71,10 @@ describeWithFixtures()('Excel-DNA routes', () => {
         ],
       });
     }, 120_000);
+    // Stopping a backend with its database pool takes longer than jest's 5 s on a loaded machine.
     afterAll(async () => {
       await backend?.stop();
-    });
+    }, 60_000);
 
     const upload = (name: string, query: Record<string, string>, body: Buffer, auth = ci) =>
       request(backend.server).post(`${API}/${name}/uploads`).query(query).set('authorization', auth).set('content-type', 'application/octet-stream').send(body);

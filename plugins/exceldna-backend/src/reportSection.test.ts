@@ -64,7 +64,7 @@ describeWithFixtures()('the Excel add-in report section', () => {
   }, 120_000);
   afterAll(async () => {
     await backend?.stop();
-  });
+  }, 60_000);
 
   const render = (e: Entity) =>
     sections[0].render({ entity: e, credentials: mockCredentials.user('user:default/alice'), signal: new AbortController().signal, getEntity: async () => undefined });
