@@ -79,15 +79,20 @@ describe.each(databases.eachSupportedId())('ReportWorker on %s', databaseId => {
     await until(async () => (await doneCount()) >= 30, '30 reports');
     // Killed while a render is in flight: with the headless shell a render is a small part of a
     // job, and a kill at a random moment often fell between renders (nothing to retry).
+    // The pid first: awaiting it between the check and the kill let the render finish first.
+    const pid = (await pool.pid())!;
     while (pool.stats.active === 0) await new Promise(r => setImmediate(r));
-    process.kill((await pool.pid())!, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
     await until(async () => (await queue.list('component:default/voice-gateway', 200)).every(j => j.status === 'done' || j.status === 'failed'), 'the batch', 150);
     await worker.stop();
     const jobs = await queue.list('component:default/voice-gateway', 200);
     expect(jobs.filter(j => j.status !== 'done').map(j => j.error)).toEqual([]);
     expect(jobs).toHaveLength(100);
-    expect(jobs.some(j => j.attempts > 1)).toBe(true); // the ones in flight when Chromium died were retried
+    // A render cut off by the kill is either retried as a job (attempts 2) or rendered again by the
+    // pool on its new browser within the same attempt; which one depends on where the kill lands,
+    // so the test asserts the outcome: every job done, on a browser launched after the kill.
     expect(pool.stats.launches).toBeGreaterThanOrEqual(2);
+    expect(await pool.pid()).not.toBe(pid);
   });
 
   it('replaces a Chromium that stops answering, and retries the job that timed out on it', async () => {
