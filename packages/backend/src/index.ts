@@ -4,6 +4,7 @@ import {
   describeMissingEnvVars,
   findMissingEnvVars,
 } from './requiredEnv';
+import { dynamicPlugins } from './dynamic/dynamicPlugins';
 
 const missingEnv = findMissingEnvVars(configPathsFromArgv(process.argv), process.env);
 if (missingEnv.length > 0) {
@@ -12,6 +13,9 @@ if (missingEnv.length > 0) {
 }
 
 const backend = createBackend();
+
+// Dynamic plugins: bundles in dynamicPlugins.rootDirectory, loaded at start (docs/dynamic-plugins.md).
+backend.add(dynamicPlugins);
 
 backend.add(import('@backstage/plugin-app-backend'));
 
