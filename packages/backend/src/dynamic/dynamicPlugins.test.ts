@@ -79,7 +79,7 @@ async function startPortalBackend(dynamicDir: string, dataDir: string): Promise<
   fs.writeFileSync(
     overlay,
     [
-      'app: { baseUrl: ' + url + ' }',
+      `app: { baseUrl: ${url} }`,
       'backend:',
       `  baseUrl: ${url}`,
       `  listen: { port: ${port} }`,
