@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { describeWithFixtures } from './testUtils';
-import { AddInSet, buildAddIns } from './inspector/testAddIns';
+import { AddInSet, buildAddIns } from './fixture/addInSet';
 
 const repoRoot = resolve(__dirname, '../../..');
 

@@ -6,7 +6,7 @@ import { inspectPe } from './inspect';
 import { DIR_RESOURCE, parsePe, rvaToOffset } from './pe';
 import { readResources } from './resources';
 import { describeWithFixtures, dnaFile, makeTestPki, packAddIn, signPe } from '../testUtils';
-import { managedHost } from './testAddIns';
+import { managedHost } from '../fixture/addInSet';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
 function random(seed: number) {

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { inspectPe } from './inspect';
 import { evaluatePolicy } from './policy';
 import { describeWithFixtures, dnaFile, loader, packAddIn } from '../testUtils';
-import { AddInSet, buildAddIns, managedHost } from './testAddIns';
+import { AddInSet, buildAddIns, managedHost } from '../fixture/addInSet';
 
 describeWithFixtures()('inspectPe on the official Excel-DNA loaders', () => {
   it.each([
