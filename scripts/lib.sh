@@ -154,11 +154,12 @@ start_github_fixture() {
   github_fixture_up() { curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; }
   if github_fixture_up; then return; fi
   mkdir -p "$ROOT/data"
-  nohup node "$ROOT/examples/fixtures/github-api/server.mjs" --port "$port" \
+  # --exceldna-addins: real .xll artifacts for the example add-in (built at start, a few seconds)
+  nohup node "$ROOT/examples/fixtures/github-api/server.mjs" --port "$port" --exceldna-addins \
     --webhook-url http://127.0.0.1:7007/api/ci-status/webhook --webhook-secret stacktalk-dev-webhook-secret \
     > "$ROOT/data/github-fixture.log" 2>&1 &
   GITHUB_FIXTURE_PID=$!
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 150); do
     github_fixture_up && { log "fixture GitHub API on :$port"; return; }
     sleep 0.2
   done
