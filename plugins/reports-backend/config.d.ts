@@ -48,6 +48,13 @@ export interface Config {
       /** Relaunch Chromium after this many renders (default 200). */
       restartAfterRenders?: number;
     };
+    /**
+     * Seconds the replica that took a request keeps its job to itself, to render it on behalf of
+     * the requester with the credentials it holds in memory (default 600, and never past the
+     * requester's sign-in). If that replica dies first, the others take the job after this,
+     * rendered with its requester away.
+     */
+    requesterHoldSeconds?: number;
     /** Renders at once (pages of the one Chromium); default: CPU cores. */
     concurrency?: number;
     /** Seconds before a render is stopped with a clear error (default 120). */
@@ -57,6 +64,12 @@ export interface Config {
       maxQueued?: number;
       /** Attempts of a job whose Chromium died (default 3). */
       maxAttempts?: number;
+      /**
+       * Seconds a replica's claim on a job it renders holds without being renewed (default 30;
+       * renewed every third of it while rendering). When a replica dies mid-job, another
+       * replica takes the job over once its claim has run out; only one PDF is stored.
+       */
+      leaseSeconds?: number;
     };
     /** Keep PDFs in this directory instead of the database. */
     storage?: { directory?: string };

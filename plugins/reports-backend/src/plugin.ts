@@ -14,6 +14,7 @@ import { BrowserPool } from './service/BrowserPool';
 import { chromiumKind, detectChromium, fullChromiumWarning } from './service/chromiumArgs';
 import { PdfRenderer } from './service/PdfRenderer';
 import { ReportQueue } from './service/ReportQueue';
+import { RequesterCredentials } from './service/RequesterCredentials';
 import { ReportWorker } from './service/ReportWorker';
 import { ReportSchedules } from './service/ReportSchedules';
 import { createRouter } from './service/router';
@@ -74,6 +75,7 @@ export const reportsPlugin = createBackendPlugin({
           maxQueued: config.getOptionalNumber('reports.queue.maxQueued') ?? 100,
           maxQueuedPerUser: limits?.getOptionalNumber('maxQueuedPerUser') ?? 5,
           directory: config.getOptionalString('reports.storage.directory'),
+          leaseMs: (config.getOptionalNumber('reports.queue.leaseSeconds') ?? 30) * 1000,
         });
         const templates = createTemplates(() => sections, {
           techdocs: createTechDocsReader({ discovery, auth }),
@@ -89,6 +91,7 @@ export const reportsPlugin = createBackendPlugin({
           jobTimeoutMs: (limits?.getOptionalNumber('jobTimeoutSeconds') ?? 300) * 1000,
           maxPdfBytes: (limits?.getOptionalNumber('maxPdfMegabytes') ?? 50) * 1024 * 1024,
           maxAttempts: config.getOptionalNumber('reports.queue.maxAttempts') ?? 3,
+          requesters: new RequesterCredentials((config.getOptionalNumber('reports.requesterHoldSeconds') ?? 600) * 1000),
           // On behalf of the requester when their credentials are at hand; otherwise the
           // catalog and TechDocs (which every signed-in employee may read) as the plugin, and
           // other plugins' sections left out (README, "Security").

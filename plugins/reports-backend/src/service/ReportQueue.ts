@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { NotFoundError } from '@backstage/errors';
@@ -47,17 +48,29 @@ function toJob(row: any): ReportJob {
  * finished PDF (in the database, or in `directory` when configured).
  */
 export class ReportQueue {
-  static async create(options: { knex: Knex; migrationsDirectory: string; maxQueued?: number; maxQueuedPerUser?: number; directory?: string }) {
+  /**
+   * `leaseMs`: how long a claim holds without being renewed (default 30 s); the worker renews
+   * the claims of the jobs it renders, so a job outlives its lease only when its replica died.
+   */
+  static async create(options: { knex: Knex; migrationsDirectory: string; maxQueued?: number; maxQueuedPerUser?: number; directory?: string; leaseMs?: number }) {
     await options.knex.migrate.latest({ directory: options.migrationsDirectory });
-    return new ReportQueue(options.knex, { maxQueued: options.maxQueued ?? 100, maxQueuedPerUser: options.maxQueuedPerUser ?? 5 }, options.directory);
+    return new ReportQueue(options.knex, { maxQueued: options.maxQueued ?? 100, maxQueuedPerUser: options.maxQueuedPerUser ?? 5 }, options.directory, options.leaseMs ?? 30_000);
   }
+
+  /** This process, as written in the jobs it claims (`host/pid/random`). */
+  readonly replicaId = `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
   private constructor(
     private readonly knex: Knex,
     readonly limits: { maxQueued: number; maxQueuedPerUser: number },
     private readonly directory?: string,
+    readonly leaseMs = 30_000,
   ) {
     if (directory) fs.mkdirSync(directory, { recursive: true });
+  }
+
+  private leaseEnd() {
+    return new Date(Date.now() + this.leaseMs);
   }
 
   /**
@@ -113,31 +126,65 @@ export class ReportQueue {
   }
 
   /**
-   * Takes a queued job for this worker: one of `preferred` when any is still queued (the jobs
-   * whose requesters' credentials this replica holds), else the oldest that no other replica
-   * holds; undefined when none.
+   * Takes a job for this worker: one of `preferred` when any is still queued (the jobs whose
+   * requesters' credentials this replica holds), else the oldest queued that no other replica
+   * holds, else one whose renderer's lease ran out (its replica died mid-job); undefined when none.
    */
   async claim(preferred: string[] = []): Promise<ReportJob | undefined> {
     for (let tries = 0; tries < 5; tries++) {
+      const now = new Date();
       const queued = () => this.knex('report_jobs').where({ status: 'queued' }).orderBy('created_at');
       const next =
-        (preferred.length ? await queued().whereIn('id', preferred.slice(0, 100)).first('id') : undefined) ??
-        (await queued().where(q => q.whereNull('held_until').orWhere('held_until', '<', new Date())).first('id'));
+        (preferred.length ? await queued().whereIn('id', preferred.slice(0, 100)).first('id', 'status') : undefined) ??
+        (await queued().where(q => q.whereNull('held_until').orWhere('held_until', '<', now)).first('id', 'status')) ??
+        (await this.orphaned(now).orderBy('created_at').first('id', 'status'));
       if (!next) return undefined;
-      const claimed = await this.knex('report_jobs')
-        .where({ id: next.id, status: 'queued' })
-        .update({ status: 'rendering', started_at: new Date(), stage: 'starting', attempts: this.knex.raw('attempts + 1') });
+      const claim = this.knex('report_jobs').where({ id: next.id, status: next.status });
+      if (next.status !== 'queued') claim.where(q => q.where('lease_until', '<', now).orWhereNull('lease_until'));
+      const claimed = await claim.update({
+          status: 'rendering',
+          started_at: now,
+          stage: next.status === 'queued' ? 'starting' : 'taken over from a replica that stopped renewing its claim',
+          progress: 0,
+          attempts: this.knex.raw('attempts + 1'),
+          claimed_by: this.replicaId,
+          lease_until: this.leaseEnd(),
+        });
       if (claimed === 1) return this.get(next.id);
     }
     return undefined;
+  }
+
+  /** Rendering jobs whose claim ran out: their replica died (or lost the database) mid-job. */
+  private orphaned(now: Date) {
+    return this.knex('report_jobs')
+      .where({ status: 'rendering' })
+      .where(q => q.where('lease_until', '<', now).orWhereNull('lease_until'));
+  }
+
+  /** Keeps this replica's claims on the jobs it is rendering; answers how many it still holds. */
+  async renew(ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    return this.knex('report_jobs')
+      .whereIn('id', ids)
+      .where({ status: 'rendering', claimed_by: this.replicaId })
+      .update({ lease_until: this.leaseEnd() });
   }
 
   async progress(id: string, progress: number, stage: string) {
     await this.knex('report_jobs').where({ id, status: 'rendering' }).update({ progress: Math.round(progress), stage });
   }
 
-  async complete(id: string, pdf: Buffer, preview: Buffer | undefined, pages: number) {
-    await this.knex.transaction(async tx => {
+  /**
+   * Stores the PDF and marks the job done, only while this replica still holds the job's claim
+   * (answers false when another replica took it over: its render will be the one stored).
+   */
+  async complete(id: string, pdf: Buffer, preview: Buffer | undefined, pages: number): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const mine = await tx('report_jobs')
+        .where({ id, status: 'rendering', claimed_by: this.replicaId })
+        .update({ status: 'done', progress: 100, stage: 'done', finished_at: new Date(), size: pdf.length, pages, error: null, lease_until: null });
+      if (mine !== 1) return false;
       if (this.directory) {
         fs.writeFileSync(path.join(this.directory, `${id}.pdf`), pdf);
         if (preview) fs.writeFileSync(path.join(this.directory, `${id}.png`), preview);
@@ -145,20 +192,27 @@ export class ReportQueue {
       } else {
         await tx('report_files').insert({ job_id: id, pdf, preview: preview ?? null });
       }
-      await tx('report_jobs').where({ id }).update({ status: 'done', progress: 100, stage: 'done', finished_at: new Date(), size: pdf.length, pages, error: null });
+      return true;
     });
   }
 
   /** Back to the queue (a retry after Chromium died), or failed for good. */
   async fail(id: string, message: string, retry: boolean) {
     await this.knex('report_jobs')
-      .where({ id })
-      .update(retry ? { status: 'queued', stage: `retrying: ${message}`.slice(0, 250), progress: 0 } : { status: 'failed', stage: 'failed', error: message, finished_at: new Date() });
+      .where({ id, status: 'rendering', claimed_by: this.replicaId }) // not when another replica took it over
+      .update({
+        ...(retry ? { status: 'queued', stage: `retrying: ${message}`.slice(0, 250), progress: 0 } : { status: 'failed', stage: 'failed', error: message, finished_at: new Date() }),
+        claimed_by: null,
+        lease_until: null,
+      });
   }
 
-  /** After a restart: jobs that were rendering in the previous process run again. */
+  /**
+   * At start: jobs left rendering by a process that is gone run again. Only those whose lease
+   * ran out (or that have none): another replica's jobs in flight are left to it.
+   */
   async requeueInterrupted(): Promise<number> {
-    return this.knex('report_jobs').where({ status: 'rendering' }).update({ status: 'queued', stage: 'queued again after a restart', progress: 0 });
+    return this.orphaned(new Date()).update({ status: 'queued', stage: 'queued again after a restart', progress: 0, claimed_by: null, lease_until: null });
   }
 
   async file(id: string, kind: 'pdf' | 'preview'): Promise<Buffer> {

@@ -50,7 +50,7 @@ describe.each(databases.eachSupportedId())('ReportWorker on %s', databaseId => {
 
   it('picks up jobs queued before a restart, and jobs interrupted mid-render', async () => {
     const knex = await databases.init(databaseId);
-    const first = await ReportQueue.create({ knex, migrationsDirectory });
+    const first = await ReportQueue.create({ knex, migrationsDirectory, leaseMs: 500 });
     const waiting = await first.enqueue({ entityRef: 'component:default/voice-gateway', template: 'service-overview', format: 'A4', createdBy: 'user:default/ada.okafor' });
     const interrupted = await first.enqueue({ entityRef: 'component:default/voice-gateway', template: 'service-overview', format: 'A4', createdBy: 'user:default/ada.okafor' });
     expect((await first.claim())!.id).toBe(waiting.id); // this "process" dies while rendering it

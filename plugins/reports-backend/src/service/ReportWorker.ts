@@ -51,6 +51,9 @@ export class ReportWorker {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakers: Array<() => void> = [];
+  /** Jobs this replica renders now: their claims are renewed while they last. */
+  private readonly inFlight = new Set<string>();
+  private renewer?: NodeJS.Timeout;
 
   readonly requesters: RequesterCredentials;
 
@@ -64,10 +67,14 @@ export class ReportWorker {
     const requeued = await this.options.queue.requeueInterrupted();
     if (requeued) this.options.logger.info(`Re-queued ${requeued} report(s) interrupted by the last shutdown`);
     for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
+    this.renewer = setInterval(() => {
+      this.options.queue.renew([...this.inFlight]).catch(error => this.options.logger.warn(`Could not renew the claims of reports in flight: ${error}`));
+    }, Math.max(100, Math.floor(this.options.queue.leaseMs / 3)));
   }
 
   async stop() {
     this.running = false;
+    clearInterval(this.renewer);
     this.wake();
     await Promise.all(this.loops);
     this.loops = [];
@@ -107,6 +114,7 @@ export class ReportWorker {
     const requester = this.requesters.take(job.id);
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    this.inFlight.add(job.id);
     try {
       const work = this.render(job, requester, abort.signal);
       if (!jobTimeoutMs) {
@@ -137,6 +145,7 @@ export class ReportWorker {
       await queue.fail(job.id, retry ? message : withHint(message), retry);
       if (retry) this.wake();
     } finally {
+      this.inFlight.delete(job.id);
       clearTimeout(timer);
       abort.abort();
     }
@@ -164,7 +173,9 @@ export class ReportWorker {
     const preview = await renderer.preview(html, { format: job.format }).catch(() => undefined);
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     signal.throwIfAborted();
-    await queue.complete(job.id, pdf, preview, pages);
+    if (!(await queue.complete(job.id, pdf, preview, pages))) {
+      this.options.logger.warn(`Report ${job.id} was taken over by another replica while rendering here (its claim ran out); this render is dropped`);
+    }
   }
 }
 
