@@ -70,19 +70,19 @@ function ConnectionChip({
   server,
 }: {
   snapshot?: Snapshot;
-  retrying?: { reason: string; inMs: number };
+  retrying?: { attempt: number; reason: string; inMs: number };
   paused: boolean;
   server: string;
 }) {
   const classes = useStyles();
-  if (retrying && !snapshot) {
+  // Until the next snapshot arrives, the one on screen is from the lost connection (the
+  // replica serving it may have stopped): say so, whatever that snapshot's state was.
+  if (retrying) {
     return (
       <Chip
         className={classes.reconnecting}
-        aria-label="Connection: reconnecting"
-        label={`Portal connection lost: retrying in ${Math.round(
-          retrying.inMs / 1000,
-        )} s`}
+        aria-label="Connection: reconnecting to the portal"
+        label={`Portal connection lost: reconnecting… (attempt ${retrying.attempt})`}
         title={retrying.reason}
       />
     );

@@ -281,6 +281,45 @@ describe('the Streams tab', () => {
     ).toBeInTheDocument();
   });
 
+  it('says it is reconnecting when the portal connection drops, and live again once data flows', async () => {
+    // The first connection delivers a snapshot, then its replica dies (the body read fails);
+    // the next connection (through the load balancer: another replica) delivers again.
+    const handlers: Array<(s: Snapshot) => void> = [];
+    let drop: (error: Error) => void = () => {};
+    const api: StreamViewerApi = {
+      streams: async () => ({ streams: [stream()], access: { metrics: true }, configured }),
+      info: async () => ({ transport: 'kafka', partitions: [], groups: [] }),
+      live: (_ref, _params, h, signal) => {
+        handlers.push(h.onSnapshot);
+        return new Promise<void>((resolve, reject) => {
+          drop = reject;
+          signal.addEventListener('abort', () => resolve());
+        });
+      },
+    };
+    await renderInTestApp(
+      <StreamsPanel api={api} entityRef="component:default/x" />,
+    );
+    await screen.findByLabelText('Connection: connecting');
+    const at = Date.now();
+    act(() => handlers[0](snapshot(at)));
+    expect(await screen.findByLabelText('Connection: live')).toBeInTheDocument();
+    act(() => drop(new TypeError('network error')));
+    const chip = await screen.findByLabelText(
+      'Connection: reconnecting to the portal',
+    );
+    expect(chip).toHaveTextContent(
+      'Portal connection lost: reconnecting… (attempt 1)',
+    );
+    expect(screen.queryByLabelText('Connection: live')).toBeNull();
+    await waitFor(() => expect(handlers).toHaveLength(2), { timeout: 5000 });
+    act(() => handlers[1](snapshot(at + 2000)));
+    expect(await screen.findByLabelText('Connection: live')).toBeInTheDocument();
+    expect(
+      screen.queryByLabelText('Connection: reconnecting to the portal'),
+    ).toBeNull();
+  });
+
   it('shows why the backend refused a filter, under the filter', async () => {
     const message =
       'Malformed filter: "status > 5" is not a clause like $.field >= 10';
