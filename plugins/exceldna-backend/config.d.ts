@@ -5,6 +5,10 @@ export interface Config {
     uploadMaxBytes?: number;
     /** Largest GitHub artifact zip downloaded, in bytes (default 200 MiB). */
     artifactMaxBytes?: number;
+    uploads?: {
+      /** Upload requests per external-access token per hour, counted across replicas (default 60; 0: no limit). 429 with Retry-After beyond. */
+      perTokenPerHour?: number;
+    };
     /** Workflow runs looked at per entity (default 10). */
     maxRuns?: number;
     /** PEM certificates of the code-signing roots the portal trusts (signature.trusted). */

@@ -29,6 +29,11 @@ const ENTITIES = [
 const API = '/api/exceldna/entities/component/default';
 const user = mockCredentials.user.header('user:default/reader');
 const ci = mockCredentials.service.header();
+/** A service token with its own subject (another external-access token). */
+const ciAs = (subject: string) => mockCredentials.service.header({ onBehalfOf: mockCredentials.service(subject), targetPluginId: 'exceldna' });
+
+/** The CI token of the other tests makes fewer uploads than this. */
+const UPLOADS_PER_HOUR = 12;
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -46,16 +51,15 @@ describeWithFixtures()('Excel-DNA routes', () => {
   describe.each(databases.eachSupportedId())('on %s', databaseId => {
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
     let knex: Awaited<ReturnType<typeof databases.init>>;
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      backend = await startTestBackend({
+    const start = () =>
+      startTestBackend({
         features: [
           exceldnaPlugin,
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {
               integrations: { github: [{ host: 'github.com', apiBaseUrl: fixture.url, token: 'fixture-token' }] },
-              exceldna: { uploadMaxBytes: 3 * 1024 * 1024, trustedRoots: set.roots },
+              exceldna: { uploadMaxBytes: 3 * 1024 * 1024, trustedRoots: set.roots, uploads: { perTokenPerHour: UPLOADS_PER_HOUR } },
             },
           }),
           catalogServiceMock.factory({ entities: ENTITIES }),
@@ -70,6 +74,9 @@ describeWithFixtures()('Excel-DNA routes', () => {
           }).factory,
         ],
       });
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await start();
     }, 120_000);
     // Stopping a backend with its database pool takes longer than jest's 5 s on a loaded machine.
     afterAll(async () => {
@@ -154,6 +161,33 @@ describeWithFixtures()('Excel-DNA routes', () => {
       expect((await request(backend.server).get(`${API}/excel-addin/files/not-a-hash`).set('authorization', user)).status).toBe(400);
       expect((await request(backend.server).get(`${API}/uploads-only/builds`).set('authorization', mockCredentials.user.invalidHeader())).status).toBe(401);
     });
+
+    it('an external-access token makes at most exceldna.uploads.perTokenPerHour uploads, counted across replicas; then 429 with Retry-After', async () => {
+      const replica = await start(); // a second backend on the same database
+      try {
+        const burst = ciAs('external:ci-burst');
+        const servers = [backend.server, replica.server];
+        const send = (i: number, auth = burst) =>
+          request(servers[i % 2]).post(`${API}/uploads-only/uploads`).query({ build: `burst-${i}`, fileName: 'a.xll' }).set('authorization', auth).set('content-type', 'application/octet-stream').send(set.signed64);
+        for (let i = 0; i < UPLOADS_PER_HOUR; i++) expect((await send(i)).status).toBe(201);
+        for (const i of [UPLOADS_PER_HOUR, UPLOADS_PER_HOUR + 1]) {
+          const refused = await send(i);
+          expect(refused.status).toBe(429);
+          expect(refused.body.error.message).toMatch(/external:ci-burst has made 12 uploads this hour \(exceldna\.uploads\.perTokenPerHour\)/);
+          const retryAfter = Number(refused.headers['retry-after']);
+          expect(retryAfter).toBeGreaterThanOrEqual(1);
+          expect(retryAfter).toBeLessThanOrEqual(3600);
+        }
+        // the refused uploads stored nothing; another token is not affected
+        const stored = await knex('exceldna_builds').where('build_key', 'like', 'burst-%').orderBy('id').select('build_key');
+        expect(stored.map(r => r.build_key)).toEqual(Array.from({ length: UPLOADS_PER_HOUR }, (_, i) => `burst-${i}`));
+        expect((await send(99, ciAs('external:ci-other'))).status).toBe(201);
+        const counted = await knex('exceldna_upload_counts').where({ subject: 'external:ci-burst' }).first('count');
+        expect(Number(counted.count)).toBe(UPLOADS_PER_HOUR + 2);
+      } finally {
+        await replica.stop();
+      }
+    }, 120_000);
 
     it("brings in the GitHub workflow's artifacts once, through the CI status plugin's GitHub access", async () => {
       const first = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);

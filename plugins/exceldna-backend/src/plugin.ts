@@ -7,6 +7,7 @@ import { readExceldnaConfig } from './service/config';
 import { ExceldnaService } from './service/ExceldnaService';
 import { GitHubBuilds } from './service/GitHubBuilds';
 import { createRouter } from './service/router';
+import { UploadQuota } from './service/UploadQuota';
 
 /** Excel-DNA add-in builds of catalog components: /api/exceldna. */
 export const exceldnaPlugin = createBackendPlugin({
@@ -35,7 +36,8 @@ export const exceldnaPlugin = createBackendPlugin({
         const store = new BuildStore(db, c.trustedRoots);
         const builds = new GitHubBuilds({ github, store, config: c, logger });
         const service = new ExceldnaService({ catalog, auth, permissions, store, github: builds, config: c, logger });
-        httpRouter.use(await createRouter({ httpAuth, service, uploadMaxBytes: c.uploadMaxBytes }));
+        const quota = new UploadQuota(db, c.uploadsPerTokenPerHour);
+        httpRouter.use(await createRouter({ httpAuth, service, uploadMaxBytes: c.uploadMaxBytes, quota }));
       },
     });
   },

@@ -5,6 +5,8 @@ export interface ExceldnaConfig {
   uploadMaxBytes: number;
   artifactMaxBytes: number;
   maxRuns: number;
+  /** Upload requests per external-access token per hour (0: no limit). */
+  uploadsPerTokenPerHour: number;
   trustedRoots: string[];
   requireBothBitnesses: boolean;
   /** Applied to each file of a build. */
@@ -20,6 +22,7 @@ export function readExceldnaConfig(config: Config): ExceldnaConfig {
     uploadMaxBytes: c?.getOptionalNumber('uploadMaxBytes') ?? 200 * MiB,
     artifactMaxBytes: c?.getOptionalNumber('artifactMaxBytes') ?? 200 * MiB,
     maxRuns: c?.getOptionalNumber('maxRuns') ?? 10,
+    uploadsPerTokenPerHour: c?.getOptionalNumber('uploads.perTokenPerHour') ?? 60,
     trustedRoots: c?.getOptionalStringArray('trustedRoots') ?? [],
     requireBothBitnesses: p?.getOptionalBoolean('requireBothBitnesses') ?? true,
     filePolicy: {

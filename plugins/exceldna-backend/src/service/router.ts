@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { ExceldnaService } from './ExceldnaService';
+import { TooManyUploadsError, type UploadQuota } from './UploadQuota';
 
 const ENTITY = '/entities/:kind/:namespace/:name';
 const entityRefOf = (req: express.Request) => `${req.params.kind}:${req.params.namespace}/${req.params.name}`;
@@ -49,7 +50,7 @@ const text = (v: unknown, what: string, re: RegExp, required = false): string | 
   return v;
 };
 
-export async function createRouter(o: { httpAuth: HttpAuthService; service: ExceldnaService; uploadMaxBytes: number }): Promise<express.Router> {
+export async function createRouter(o: { httpAuth: HttpAuthService; service: ExceldnaService; uploadMaxBytes: number; quota: UploadQuota }): Promise<express.Router> {
   const { httpAuth, service } = o;
   const router = Router();
 
@@ -76,6 +77,12 @@ export async function createRouter(o: { httpAuth: HttpAuthService; service: Exce
       branch: text(q.branch, 'branch', /^[\w./+-]{1,255}$/),
       commit: text(q.commit, 'commit', /^[0-9a-f]{7,64}$/),
     };
+    try {
+      await o.quota.take((credentials.principal as { subject: string }).subject);
+    } catch (e) {
+      if (e instanceof TooManyUploadsError) res.setHeader('retry-after', String(e.retryAfterSeconds));
+      throw e;
+    }
     const content = await readBody(req, o.uploadMaxBytes);
     if (!content.length) throw new InputError('the request body (the .xll) is empty');
     const result = await service.upload(entityRefOf(req), { buildKey, fileName, content, ...meta }, credentials);
