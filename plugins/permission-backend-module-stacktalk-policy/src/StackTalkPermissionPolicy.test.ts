@@ -34,6 +34,7 @@ describe('the portal policy outside secrets and stream payloads', () => {
     ['catalog.location.create', basic('catalog.location.create')],
     ['catalog.location.delete', basic('catalog.location.delete')],
     ['reports.admin', basic('reports.admin')],
+    ['plugins.manage', basic('plugins.manage')],
   ])('gives %s to members of the admin groups only', async (_name, permission) => {
     expect(await decide(permission, 'user:default/admin')).toBe(ALLOW);
     expect(await decide(permission, 'user:default/employee')).toBe(DENY);
@@ -50,6 +51,7 @@ describe('the portal policy outside secrets and stream payloads', () => {
     ['reports.report.read', entity('reports.report.read')],
     ['reports.report.delete', entity('reports.report.delete')],
     ['portal.status.read', basic('portal.status.read')],
+    ['plugins.read', basic('plugins.read')],
   ])('lets every signed-in employee have %s', async (_name, permission) => {
     expect(await decide(permission, 'user:default/employee')).toBe(ALLOW);
     expect(await decide(permission, 'user:default/nobody')).toBe(ALLOW);

@@ -57,6 +57,8 @@ const ALLOWED_TO_EVERYONE = new Set([
   // (exceldna.build.upload is left denied to users: CI's external-access tokens upload, and
   // service principals are scoped by their token's access restrictions, not by this policy.)
   'exceldna.build.read',
+  // What is installed in the portal, its health and the plugin sources (the Plugins page).
+  'plugins.read',
 ]);
 
 /** Only members of the admin groups, whatever plugin declares them. */
@@ -68,6 +70,8 @@ const ADMIN_ONLY = new Set([
   'catalog.location.create',
   'catalog.location.delete',
   'reports.admin',
+  // Installing, updating, disabling and removing plugins runs new code in the backend.
+  'plugins.manage',
 ]);
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
