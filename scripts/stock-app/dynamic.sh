@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Dynamic install test (issue 25): a stock Backstage app made by @backstage/create-app (the
+# static test's harness, lib.sh, in its own folder), set up ONCE for dynamic plugins
+# (dynamic-setup.mjs: Backstage's dynamic feature service in the backend, our frontend loader in
+# the app, dynamicPlugins.rootDirectory), installed and built. Then, with no code change:
+#   before: empty dynamic-plugins-root → the CI status routes 404, no CI tab;
+#   a bundle drop: the CI status backend and frontend bundles (scripts/bundle-plugin.sh) copied
+#   into dynamic-plugins-root, the backend restarted;
+#   after: the routes answer (guest 200, anonymous 401), the entity's CI tab renders its runs.
+# Ports: backend $STOCK_APP_PORT (default here 7310), fixture GitHub API $STOCK_GITHUB_PORT (7311).
+# Ends with `N passed, N failed`; screenshots and logs in test-results/stock-app-dynamic/.
+set -uo pipefail
+export STOCK_APP_WORK=${STOCK_DYNAMIC_WORK:-/tmp/stacktalk-stock-app-dynamic}
+export STOCK_RESULTS=${STOCK_DYNAMIC_RESULTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/test-results/stock-app-dynamic}
+export STOCK_APP_PORT=${STOCK_DYNAMIC_PORT:-7310}
+export STOCK_GITHUB_PORT=${STOCK_DYNAMIC_GITHUB_PORT:-7311}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+BUNDLES="$STOCK_APP_WORK/bundles"
+DYNAMIC_ROOT="$STOCK_APP_DIR/dynamic-plugins-root"
+L="$STOCK_RESULTS/logs"; mkdir -p "$L"
+
+cleanup() { stock_app_stop_backend; stock_stop_github_fixture; }
+trap cleanup EXIT
+
+# The loader tarball (our package, built and packed the way scripts/pack-plugins.sh packs).
+dynamic_pack_loader() {
+  mkdir -p "$STOCK_APP_WORK/loader"; rm -f "$STOCK_APP_WORK/loader"/*.tgz
+  (cd plugins/frontend-dynamic-feature-loader && npx backstage-cli package build &&
+    npm pack --pack-destination "$STOCK_APP_WORK/loader")
+}
+
+# Create, set up once, install, build: stamped like stock_app_prepare (one run id).
+dynamic_prepare() {
+  local stamp="$STOCK_APP_WORK/prepared"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$STOCK_APP_RUN" ]; then
+    log "dynamic stock app already prepared in this run"; return
+  fi
+  rm -f "$stamp"; mkdir -p "$STOCK_APP_WORK"; : > "$STOCK_RESULTS/timings.txt"
+  run_with_progress "packing the frontend dynamic feature loader" "30 s" "$L/pack-loader.log" timed pack-loader dynamic_pack_loader &&
+    run_with_progress "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10 s" "$L/create.log" timed create stock_create &&
+    run_with_progress "setting it up for dynamic plugins (the one change)" "1 s" "$L/setup.log" timed setup \
+      node "$STOCK_HARNESS/dynamic-setup.mjs" "$STOCK_APP_DIR" "$(ls "$STOCK_APP_WORK"/loader/*.tgz)" &&
+    run_with_progress "installing the stock app (npm)" "several min" "$L/install.log" timed install stock_install &&
+    run_with_progress "building the stock app" "a few min" "$L/build.log" timed build stock_build &&
+    echo "$STOCK_APP_RUN" > "$stamp"
+}
+
+dynamic_bundles() {
+  rm -rf "$BUNDLES"; mkdir -p "$BUNDLES"
+  bash scripts/bundle-plugin.sh plugins/ci-status-backend "$BUNDLES" &&
+    bash scripts/bundle-plugin.sh plugins/ci-status "$BUNDLES"
+}
+
+if ! dynamic_prepare; then echo "0 passed, 1 failed"; exit 1; fi
+run_with_progress "bundling the CI status plugins (backend + frontend remote)" "2 min" "$L/bundle.log" timed bundle dynamic_bundles ||
+  { echo "0 passed, 1 failed"; exit 1; }
+cat "$STOCK_RESULTS/timings.txt"
+
+stock_start_github_fixture || { echo "0 passed, 1 failed"; exit 1; }
+
+# Before: an empty dynamic plugins folder.
+rm -rf "$DYNAMIC_ROOT"; mkdir -p "$DYNAMIC_ROOT"
+stock_app_start_backend || { echo "0 passed, 1 failed"; exit 1; }
+stock_app_chromium dynamic-check before; before=$?
+stock_app_stop_backend
+
+# The drop: copy the bundles into the folder, restart. No file of the app changes.
+app_code_sum() { (cd "$STOCK_APP_DIR" && find app-config.yaml package.json packages/app/src packages/backend/src packages/*/package.json -type f | sort | xargs sha256sum | sha256sum); }
+code_before=$(app_code_sum)
+cp -r "$BUNDLES"/* "$DYNAMIC_ROOT"/
+stock_app_start_backend || { echo "0 passed, 1 failed"; exit 1; }
+stock_app_chromium dynamic-check after; after=$?
+stock_app_stop_backend
+
+code_after=$(app_code_sum)
+unchanged=0; [ "$code_before" = "$code_after" ] || unchanged=1
+echo "$([ $unchanged = 0 ] && echo 'ok  ' || echo FAIL) the app's code and config unchanged by the drop (sha256 of app-config.yaml, package.json files, src/)"
+
+node -e '
+const fs = require("fs"), p = require("path"), out = process.argv[1];
+const r = ["before", "after"].map(n => JSON.parse(fs.readFileSync(p.join(out, `dynamic-${n}.json`), "utf8")));
+const same = process.argv[2] === "0";
+const passed = r.reduce((a, x) => a + x.passed, 0) + (same ? 1 : 0), failed = r.reduce((a, x) => a + x.failed, 0) + (same ? 0 : 1);
+console.log(`${passed} passed, ${failed} failed`);
+' "$STOCK_RESULTS" "$unchanged"
+[ "$before" = 0 ] && [ "$after" = 0 ] && [ "$unchanged" = 0 ]
