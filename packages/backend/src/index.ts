@@ -29,6 +29,8 @@ backend.add(import('@stacktalk/plugin-auth-backend-module-keycloak-js-provider')
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+// Users and groups from the Keycloak realm (production); does nothing unless catalog.providers.keycloakOrg is set.
+backend.add(import('@backstage-community/plugin-catalog-backend-module-keycloak'));
 backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -51,6 +53,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@stacktalk/plugin-portal-status-backend'));
+// The Plugins page: what runs in this backend, its config, health, annotations and permissions.
+backend.add(import('@stacktalk/plugin-plugin-manager-backend'));
 backend.add(import('@stacktalk/plugin-techdocs-warmup-backend'));
 backend.add(import('@stacktalk/plugin-stream-viewer-backend'));
 backend.add(import('@stacktalk/plugin-reports-backend'));

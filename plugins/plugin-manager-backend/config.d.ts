@@ -1,0 +1,29 @@
+export interface Config {
+  pluginManager?: {
+    /**
+     * The backend package folder whose dependencies are the installed static plugins (relative
+     * to the repository root). Default: the working directory when it is the backend package
+     * (`backstage-cli package start`), else `packages/backend`.
+     */
+    backendPackageDir?: string;
+    /**
+     * Where to look for plugins to install. Default: the repository's `plugins/` folder.
+     */
+    sources?: Array<
+      | {
+          name?: string;
+          type: 'npm';
+          /** npm scope, e.g. `@stacktalk`. */
+          scope: string;
+          /** Registry URL; default https://registry.npmjs.org. */
+          registry?: string;
+        }
+      | {
+          name?: string;
+          type: 'directory';
+          /** A folder of package folders (relative to the repository root). */
+          path: string;
+        }
+    >;
+  };
+}

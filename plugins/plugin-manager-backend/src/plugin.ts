@@ -1,0 +1,48 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { targetPaths } from '@backstage/cli-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import type { JsonObject } from '@backstage/types';
+import { pluginManagerPermissions } from '@stacktalk/plugin-plugin-manager-common';
+import path from 'node:path';
+import { resolveBackendDir } from './service/inventory';
+import { PluginManagerService } from './service/PluginManagerService';
+import { createRouter } from './service/router';
+import { readSources } from './config';
+
+/** Serves /api/plugin-manager: what is installed in this backend and what the sources offer. */
+export const pluginManagerPlugin = createBackendPlugin({
+  pluginId: 'plugin-manager',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        instanceMetadata: coreServices.rootInstanceMetadata,
+        catalog: catalogServiceRef,
+      },
+      async init({ config, logger, auth, discovery, httpAuth, httpRouter, permissions, permissionsRegistry, instanceMetadata, catalog }) {
+        permissionsRegistry.addPermissions(pluginManagerPermissions);
+        const rootDir = targetPaths.rootDir;
+        const dynamicRoot = config.getOptionalString('dynamicPlugins.rootDirectory');
+        const service = new PluginManagerService({
+          logger,
+          auth,
+          discovery,
+          instanceMetadata,
+          catalog,
+          config: config.get() as JsonObject,
+          backendDir: resolveBackendDir(config.getOptionalString('pluginManager.backendPackageDir'), rootDir),
+          dynamicPluginsDir: dynamicRoot ? path.resolve(rootDir, dynamicRoot) : undefined,
+          sources: readSources(config, rootDir),
+        });
+        httpRouter.use(await createRouter({ httpAuth, permissions, service }));
+      },
+    });
+  },
+});

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { JsonObject } from '@backstage/types';
+import { loadConfigSchema } from '@backstage/config-loader';
+import type { ConfigCheck } from '@stacktalk/plugin-plugin-manager-common';
+
+interface SchemaEntry {
+  path: string;
+  value: JsonObject;
+  packageName?: string;
+}
+
+/** Turns config-loader's messages into dotted keys: "…must have required property 'x' { missingProperty=x } at /a/b" → a.b.x. */
+export function missingKeysFromMessages(messages: string[]): { missing: string[]; other: string[] } {
+  const missing: string[] = [];
+  const other: string[] = [];
+  for (const message of messages) {
+    const match = /missingProperty=([^\s}]+).*? at (\S*)\s*$/.exec(message);
+    if (match) {
+      const parent = match[2].split('/').filter(Boolean).join('.');
+      missing.push(parent ? `${parent}.${match[1]}` : match[1]);
+    } else {
+      other.push(message);
+    }
+  }
+  return { missing: [...new Set(missing)].sort(), other };
+}
+
+/** Validates one schema (as config-loader serializes it) against the current config. */
+export async function checkAgainstSchema(schema: SchemaEntry, config: JsonObject): Promise<ConfigCheck> {
+  const loaded = await loadConfigSchema({
+    serialized: { backstageConfigSchemaVersion: 1, schemas: [schema as unknown as JsonObject] },
+  });
+  try {
+    loaded.process([{ data: config, context: 'app' }], { visibility: ['frontend', 'backend', 'secret'] });
+    return { state: 'complete', missingKeys: [], errors: [] };
+  } catch (error) {
+    const messages: string[] = (error as { messages?: string[] }).messages ?? [String((error as Error).message)];
+    const { missing, other } = missingKeysFromMessages(messages);
+    return { state: missing.length > 0 ? 'missing' : 'invalid', missingKeys: missing, errors: other };
+  }
+}
+
+/**
+ * Compiles the config schemas of the given packages (their `configSchema`, TypeScript or JSON;
+ * one compilation for all) and validates each package's schema on its own against `config`.
+ * Keyed by package name; a package without a schema is `no-schema`.
+ */
+export async function checkPackagesConfig(
+  packages: Array<{ name: string; dir: string; configSchemaPath?: string }>,
+  config: JsonObject,
+): Promise<Map<string, ConfigCheck>> {
+  const result = new Map<string, ConfigCheck>();
+  const withSchema = packages.filter(p => p.configSchemaPath);
+  for (const p of packages) {
+    if (!p.configSchemaPath) result.set(p.name, { state: 'no-schema', missingKeys: [], errors: [] });
+  }
+  if (withSchema.length === 0) {
+    return result;
+  }
+  const schemaErrors: string[] = [];
+  const all = await loadConfigSchema({
+    dependencies: [],
+    packagePaths: withSchema.map(p => path.join(p.dir, 'package.json')),
+    excludePackageDependencies: true,
+    onSchemaError: e => schemaErrors.push(e.message),
+  });
+  const entries = (all.serialize().schemas ?? []) as unknown as SchemaEntry[];
+  for (const p of withSchema) {
+    const entry = entries.find(e => e.packageName === p.name);
+    if (!entry) {
+      result.set(p.name, { state: 'invalid', missingKeys: [], errors: [`schema ${p.configSchemaPath} could not be compiled`, ...schemaErrors] });
+      continue;
+    }
+    result.set(p.name, await checkAgainstSchema(entry, config));
+  }
+  return result;
+}
