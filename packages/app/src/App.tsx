@@ -5,7 +5,10 @@ import { homeModule } from './modules/home';
 import { apiExplorerTablesModule, catalogTablesModule } from './modules/tables';
 import { signInModule } from './modules/signIn';
 import { apiDocsCardsModule, techdocsTabModule } from './modules/entityPages';
+import { dynamicFrontendFeatures } from '@stacktalk/plugin-frontend-dynamic-feature-loader';
 
 export default createApp({
-  features: [catalogPlugin, catalogTablesModule, apiExplorerTablesModule, navModule, homeModule, signInModule, techdocsTabModule, apiDocsCardsModule],
+  features: [catalogPlugin, catalogTablesModule, apiExplorerTablesModule, navModule, homeModule, signInModule, techdocsTabModule, apiDocsCardsModule,
+    // Frontend plugins dropped into the backend's dynamic plugins folder (docs/dynamic-plugins.md).
+    dynamicFrontendFeatures()],
 });
