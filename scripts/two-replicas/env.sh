@@ -9,3 +9,5 @@ export SECRETS_KEY_ID=kek-test SECRETS_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhY
 export GITHUB_TOKEN=test-github-token CI_STATUS_WEBHOOK_SECRET=test-webhook-secret
 export DOKS_CLUSTER_NAME=fixture DOKS_CLUSTER_URL=http://127.0.0.1:7080 DOKS_CA_DATA=none DOKS_SERVICE_ACCOUNT_TOKEN=x
 export KEYCLOAK_URL=http://127.0.0.1:7199 KEYCLOAK_REALM=stacktalk KEYCLOAK_CLIENT_ID=portal
+# The Keycloak org provider finds no Keycloak here: its scheduled read logs an error, nothing else.
+export KEYCLOAK_CATALOG_CLIENT_ID=stacktalk-portal-catalog KEYCLOAK_CATALOG_CLIENT_SECRET=unused

@@ -68,20 +68,6 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
   }
 }
 
-/** The organisation file CATALOG_ORG_LOCATION names: one group and two people. */
-function writeOrganisation(dir: string) {
-  const doc = (kind: string, name: string, spec: object) =>
-    stringify({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name }, spec });
-  writeFileSync(
-    join(dir, 'org.yaml'),
-    [
-      doc('Group', 'platform', { type: 'team', children: [] }),
-      doc('User', 'jane.doe', { memberOf: ['platform'] }),
-      doc('User', 'sam.lee', { memberOf: ['platform'] }),
-    ].join('---\n'),
-  );
-}
-
 describe('production configuration (PostgreSQL + Redis)', () => {
   let fixture: KubernetesFixture;
   let keycloak: FixtureKeycloak;
@@ -93,11 +79,11 @@ describe('production configuration (PostgreSQL + Redis)', () => {
 
   beforeAll(async () => {
     fixture = await startKubernetesFixture();
-    keycloak = await startFixtureKeycloak();
+    // Sign-in and, at the same URL, the Admin REST API the Keycloak org provider reads.
+    keycloak = await startFixtureKeycloak({ adminApi: true });
     // A published TechDocs page, so the docs route has something to serve (and cache).
     mkdirSync(join(techdocsDir, 'default/component/stacktalk-portal'), { recursive: true });
     writeFileSync(join(techdocsDir, 'default/component/stacktalk-portal/index.html'), '<h1>StackTalk Portal</h1>');
-    writeOrganisation(work);
     // What a test run must isolate (its own port and database names), and a token of its own
     // for TechDocs next to production's external-access entries, kept as they are.
     const production = parse(readFileSync(resolve(ROOT, 'app-config.production.yaml'), 'utf8'));
@@ -133,12 +119,14 @@ describe('production configuration (PostgreSQL + Redis)', () => {
       SECRETS_KEY_ID: 'prod-test-1',
       SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       SECRETS_EXPORT_TOKEN: 'ci-export-token-for-tests',
-      CATALOG_ORG_LOCATION: join(work, 'org.yaml'),
       GITHUB_TOKEN: 'fixture-token',
       CI_STATUS_WEBHOOK_SECRET: 'ci-webhook-secret-for-tests',
       KEYCLOAK_URL: keycloak.url,
       KEYCLOAK_REALM: keycloak.realm,
       KEYCLOAK_CLIENT_ID: keycloak.clientId,
+      // The example realm's service-account client (examples/keycloak/stacktalk-realm.json).
+      KEYCLOAK_CATALOG_CLIENT_ID: 'stacktalk-portal-catalog',
+      KEYCLOAK_CATALOG_CLIENT_SECRET: 'stacktalk-example-catalog-secret',
     };
     backend = startBackend(env, ['app-config.yaml', 'app-config.production.yaml', overlay]);
     await poll('readiness', async () => {
@@ -181,17 +169,29 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(rows).toBe('1');
   });
 
-  it('takes the organisation from CATALOG_ORG_LOCATION, never the example one', async () => {
-    await poll('the catalog to process the organisation file', async () => {
-      const res = await api('/api/catalog/entities/by-name/user/default/jane.doe');
+  it('takes the organisation from the Keycloak realm (org provider), never the example one', async () => {
+    await poll('the catalog to read the realm', async () => {
+      const res = await api('/api/catalog/entities/by-name/user/default/bruno.silva');
       return res.ok ? true : undefined;
     });
     const names = async (kind: string) =>
       ((await (await api(`/api/catalog/entities?filter=kind=${kind}`)).json()) as { metadata: { name: string } }[])
         .map(e => e.metadata.name)
         .sort();
-    expect(await names('user')).toEqual(['jane.doe', 'sam.lee']);
-    expect(await names('group')).toEqual(['platform']);
+    const realm = JSON.parse(readFileSync(resolve(ROOT, 'examples/keycloak/stacktalk-realm.json'), 'utf8'));
+    const people = await poll('every realm user', async () => {
+      const users = await names('user');
+      return users.length === 13 ? users : undefined;
+    });
+    expect(people).toEqual(
+      (realm.users as { username: string; serviceAccountClientId?: string }[])
+        .filter(u => !u.serviceAccountClientId)
+        .map(u => u.username)
+        .sort(),
+    );
+    expect(await names('group')).toEqual((realm.groups as { name: string }[]).map(g => g.name).sort());
+    const bruno = await (await api('/api/catalog/entities/by-name/user/default/bruno.silva')).json();
+    expect([...bruno.spec.memberOf].sort()).toEqual(['platform', 'platform-admins', 'secrets-admins']);
     expect((await api('/api/catalog/entities/by-name/location/default/stacktalk-examples')).status).toBe(404);
   });
 
@@ -237,7 +237,7 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     expect(new Set(directive('frame-src'))).toEqual(new Set(["'self'", keycloak.url]));
   });
 
-  /** A Keycloak access token the realm's key signs (the people of the organisation file are not in the example realm). */
+  /** A Keycloak access token the realm's key signs, with the groups a test wants. */
   async function keycloakToken(username: string, groups: string[]) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
@@ -261,33 +261,35 @@ describe('production configuration (PostgreSQL + Redis)', () => {
     return (await res.json()).backstageIdentity.token;
   }
 
-  it('signs in with a Keycloak token for a User of the organisation file, and refuses one the catalog lacks', async () => {
-    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/jane.doe')).ok ? true : undefined));
-    const jane = await keycloakToken('jane.doe', ['platform-admins']);
-    const signIn = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${jane}` } });
+  it('signs in a realm user (a User from the org provider) through the login form, and refuses one the catalog lacks', async () => {
+    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/bruno.silva')).ok ? true : undefined));
+    const bruno = await keycloak.signIn('bruno.silva');
+    const signIn = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${bruno}` } });
     expect(signIn.status).toBe(200);
     const { identity } = (await signIn.json()).backstageIdentity;
-    expect(identity.userEntityRef).toBe('user:default/jane.doe');
+    expect(identity.userEntityRef).toBe('user:default/bruno.silva');
+    // The realm groups from the catalog (platform, platform-admins, secrets-admins) and the mapping's.
     expect(identity.ownershipEntityRefs.sort()).toEqual([
       'group:default/platform',
       'group:default/platform-admins',
       'group:default/secrets-admins',
-      'user:default/jane.doe',
+      'user:default/bruno.silva',
     ]);
 
-    // ada.okafor signs in through the realm's login form but has no User in this organisation.
-    const ada = await keycloak.signIn('ada.okafor');
-    const refused = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${ada}` } });
+    // A validly signed token for someone the realm (and so the catalog) does not have.
+    const mallory = await keycloakToken('mallory', ['platform-admins']);
+    const refused = await fetch(`${BASE}/api/auth/keycloakJs/refresh`, { headers: { Authorization: `Bearer ${mallory}` } });
     expect(refused.status).toBe(401);
-    expect((await refused.json()).error.message).toMatch(/ada.okafor has no User/);
+    expect((await refused.json()).error.message).toMatch(/mallory has no User/);
     // The development sign-in is not there in production.
     expect((await fetch(`${BASE}/api/auth/exampleUser/refresh`)).status).toBe(404);
   });
 
   it('gives a Keycloak platform-admins member and a plain owner the decisions of the mapping, through the real routes', async () => {
-    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/sam.lee')).ok ? true : undefined));
-    const admin = await backstageToken('jane.doe', ['platform-admins']);
-    const owner = await backstageToken('sam.lee', ['some-other-keycloak-group']);
+    await poll('the organisation', async () => ((await api('/api/catalog/entities/by-name/user/default/ada.okafor')).ok ? true : undefined));
+    const admin = await backstageToken('bruno.silva', ['platform-admins']);
+    // ada.okafor is in the realm's platform group (so the catalog's), not an admin.
+    const owner = await backstageToken('ada.okafor', ['some-other-keycloak-group']);
     const authorize = async (token: string, name: string, resourceRef?: string) => {
       const res = await api(
         '/api/permission/authorize',
@@ -337,11 +339,11 @@ describe('production configuration (PostgreSQL + Redis)', () => {
 
   it('fails to start, naming each Keycloak variable that is missing', async () => {
     const broken = startBackend(
-      { ...env, KEYCLOAK_URL: '', KEYCLOAK_REALM: '', KEYCLOAK_CLIENT_ID: '' },
+      { ...env, KEYCLOAK_URL: '', KEYCLOAK_REALM: '', KEYCLOAK_CLIENT_ID: '', KEYCLOAK_CATALOG_CLIENT_ID: '', KEYCLOAK_CATALOG_CLIENT_SECRET: '' },
       ['app-config.yaml', 'app-config.production.yaml', overlay],
     );
     expect(await broken.exited).not.toBe(0);
-    for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID']) {
+    for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CATALOG_CLIENT_ID', 'KEYCLOAK_CATALOG_CLIENT_SECRET']) {
       expect(broken.output()).toMatch(new RegExp(`${name} \\(app-config\\.production\\.yaml:\\d+\\)`));
     }
   });

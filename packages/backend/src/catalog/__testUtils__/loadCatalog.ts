@@ -1,5 +1,5 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { createBackendModule, type BackendFeature } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { CATALOG_ERRORS_TOPIC } from '@backstage/plugin-catalog-backend';
 import type { Entity } from '@backstage/catalog-model';
@@ -33,8 +33,10 @@ const CATALOG_RULES = [
  */
 export async function loadCatalog(
   locationFiles: string[],
-  /** Replaces the test's catalog config (rules, and locations other than `locationFiles`). */
-  catalogConfig?: { rules: JsonObject[]; locations: JsonObject[] },
+  /** Replaces the test's catalog config (rules, and locations other than `locationFiles`; entity providers' config). */
+  catalogConfig?: { rules: JsonObject[]; locations: JsonObject[]; providers?: JsonObject },
+  /** Catalog modules next to the catalog (e.g. an entity provider). */
+  features: BackendFeature[] = [],
 ): Promise<LoadedCatalog> {
   const errors = new Map<string, CatalogError>();
   const collectErrors = createBackendModule({
@@ -67,6 +69,7 @@ export async function loadCatalog(
       // jest runs without ESM support, so the plugin is required rather than import()ed
       require('@backstage/plugin-catalog-backend').default,
       collectErrors,
+      ...features,
       mockServices.rootConfig.factory({
         data: {
           catalog: {
@@ -75,6 +78,7 @@ export async function loadCatalog(
               ...(catalogConfig?.locations ?? []),
               ...locationFiles.map(target => ({ type: 'file', target })),
             ],
+            ...(catalogConfig?.providers ? { providers: catalogConfig.providers } : {}),
           },
         },
       }),
