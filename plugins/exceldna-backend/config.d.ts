@@ -1,3 +1,5 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Excel-DNA add-in builds (plugins/exceldna-backend). */
   exceldna?: {
@@ -8,6 +10,10 @@ export interface Config {
     uploads?: {
       /** Upload requests per external-access token per hour, counted across replicas (default 60; 0: no limit). 429 with Retry-After beyond. */
       perTokenPerHour?: number;
+    };
+    github?: {
+      /** The GitHub sync task (Backstage scheduler, global scope: one replica at a time); default every 10 minutes, 10 minutes timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /** Workflow runs looked at per entity (default 10). */
     maxRuns?: number;

@@ -5,6 +5,7 @@
  * Permissions are a stand-in allowing reads to users and uploads to service principals; the
  * portal policy's own decisions are tested in plugins/permission-backend-module-stacktalk-policy.
  */
+import type { SchedulerService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -25,12 +26,17 @@ const component = (name: string, annotations: Record<string, string>): Entity =>
 const ENTITIES = [
   component('excel-addin', { 'github.com/project-slug': 'stacktalk/stacktalk-excel-addin', 'stacktalk.io/exceldna-workflow': 'build-addin.yml' }),
   component('uploads-only', {}),
+  component('gone-repo', { 'github.com/project-slug': 'stacktalk/no-such-repo', 'stacktalk.io/exceldna-workflow': 'build-addin.yml' }),
 ];
 const API = '/api/exceldna/entities/component/default';
 const user = mockCredentials.user.header('user:default/reader');
 const ci = mockCredentials.service.header();
 /** A service token with its own subject (another external-access token). */
 const ciAs = (subject: string) => mockCredentials.service.header({ onBehalfOf: mockCredentials.service(subject), targetPluginId: 'exceldna' });
+
+/** Backstage's mock scheduler: tasks run when triggered; the instance has factory() at run time, not in its declared type. */
+type TestScheduler = SchedulerService & { factory(options?: { skipTaskRunOnStartup?: boolean }): ReturnType<typeof mockServices.scheduler.factory> };
+const newScheduler = () => mockServices.scheduler() as TestScheduler;
 
 /** The CI token of the other tests makes fewer uploads than this. */
 const UPLOADS_PER_HOUR = 12;
@@ -51,10 +57,13 @@ describeWithFixtures()('Excel-DNA routes', () => {
   describe.each(databases.eachSupportedId())('on %s', databaseId => {
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
     let knex: Awaited<ReturnType<typeof databases.init>>;
-    const start = () =>
+    let scheduler: TestScheduler;
+    const start = (sched = newScheduler()) =>
       startTestBackend({
         features: [
           exceldnaPlugin,
+          // tasks run when triggered (by the test, or by the builds route for a never-synced entity)
+          sched.factory({ skipTaskRunOnStartup: true }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {
@@ -76,7 +85,8 @@ describeWithFixtures()('Excel-DNA routes', () => {
       });
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      backend = await start();
+      scheduler = newScheduler();
+      backend = await start(scheduler);
     }, 120_000);
     // Stopping a backend with its database pool takes longer than jest's 5 s on a loaded machine.
     afterAll(async () => {
@@ -189,20 +199,45 @@ describeWithFixtures()('Excel-DNA routes', () => {
       }
     }, 120_000);
 
-    it("brings in the GitHub workflow's artifacts once, through the CI status plugin's GitHub access", async () => {
+    it("GitHub builds come from the scheduled sync task (global scope); the route reads the database: syncing, then last synced", async () => {
+      expect(await scheduler.getScheduledTasks()).toEqual([expect.objectContaining({ id: 'exceldna-github-sync', scope: 'global' })]);
+      const before = ((await fixture.stats()) as any).requests;
+      // never synced: the route answers at once, "syncing", and asks the scheduler for a run
       const first = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);
       expect(first.status).toBe(200);
-      expect(first.body.github.checkedAt).toEqual(expect.any(String));
-      expect(first.body.builds.length).toBeGreaterThan(0);
-      const b = first.body.builds[0];
+      expect(first.body.github).toMatchObject({ syncing: true });
+      // an entity without the annotation has no GitHub state
+      expect((await request(backend.server).get(`${API}/uploads-only/builds`).set('authorization', user)).body.github).toBeUndefined();
+      let body = first.body;
+      for (let i = 0; i < 100 && body.github.syncing; i++) {
+        await new Promise(r => setTimeout(r, 100));
+        body = (await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user)).body;
+      }
+      expect(body.github).toMatchObject({ syncing: false, lastSyncedAt: expect.any(String) });
+      expect(body.builds.length).toBeGreaterThan(0);
+      const b = body.builds[0];
       expect(b).toMatchObject({ source: 'github', branch: 'main', commit: expect.stringMatching(/^[0-9a-f]{40}$/), url: expect.stringContaining('/actions/runs/') });
-      // the fixture's artifact holds text named .xll: stored, and shown as not a readable PE
+      // this fixture runs without --exceldna-addins: its artifact holds text named .xll, stored and shown as not a readable PE
       expect(b.files[0]).toMatchObject({ fileName: 'StackTalk.AddIn-AddIn64-packed.xll', problems: ['not a readable PE: not a PE file (no MZ header)'] });
-      // a run already stored is not asked about again: at most the run list is (and it is cached)
-      const before = ((await fixture.stats()) as any).requests;
+      expect(((await fixture.stats()) as any).requests).toBeGreaterThan(before);
+
+      // reading the builds again does not call GitHub; the next task run asks at most for the run list (cached)
+      const afterSync = ((await fixture.stats()) as any).requests;
       const again = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);
-      expect(again.body.builds.map((x: any) => x.id)).toEqual(first.body.builds.map((x: any) => x.id));
-      expect(((await fixture.stats()) as any).requests - before).toBeLessThanOrEqual(1);
+      expect(again.body.builds.map((x: any) => x.id)).toEqual(body.builds.map((x: any) => x.id));
+      expect(((await fixture.stats()) as any).requests).toBe(afterSync);
+      await scheduler.triggerTask('exceldna-github-sync');
+      expect(((await fixture.stats()) as any).requests - afterSync).toBeLessThanOrEqual(1);
+      const synced = await request(backend.server).get(`${API}/excel-addin/builds`).set('authorization', user);
+      expect(Date.parse(synced.body.github.lastSyncedAt)).toBeGreaterThanOrEqual(Date.parse(body.github.lastSyncedAt));
+    });
+
+    it('a sync that fails (the repository is unknown to GitHub) is reported by the route', async () => {
+      await scheduler.triggerTask('exceldna-github-sync');
+      const res = await request(backend.server).get(`${API}/gone-repo/builds`).set('authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body.github).toMatchObject({ problem: expect.stringMatching(/^GitHub builds not synced: /) });
+      expect(res.body.builds).toEqual([]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { BuildStore } from './service/BuildStore';
 import { readExceldnaConfig } from './service/config';
 import { ExceldnaService } from './service/ExceldnaService';
 import { GitHubBuilds } from './service/GitHubBuilds';
+import { GitHubSyncTask } from './service/GitHubSyncTask';
 import { createRouter } from './service/router';
 import { UploadQuota } from './service/UploadQuota';
 
@@ -23,10 +24,11 @@ export const exceldnaPlugin = createBackendPlugin({
         database: coreServices.database,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         github: ciGitHubServiceRef,
       },
-      async init({ config, logger, auth, httpAuth, httpRouter, database, permissions, permissionsRegistry, catalog, github }) {
+      async init({ config, logger, auth, httpAuth, httpRouter, database, permissions, permissionsRegistry, scheduler, catalog, github }) {
         permissionsRegistry.addPermissions(exceldnaPermissions);
         const c = readExceldnaConfig(config);
         const db = await database.getClient();
@@ -35,7 +37,9 @@ export const exceldnaPlugin = createBackendPlugin({
         }
         const store = new BuildStore(db, c.trustedRoots);
         const builds = new GitHubBuilds({ github, store, config: c, logger });
-        const service = new ExceldnaService({ catalog, auth, permissions, store, github: builds, config: c, logger });
+        const sync = new GitHubSyncTask({ db, catalog, auth, github: builds, scheduler, logger, schedule: c.githubSync });
+        await sync.schedule();
+        const service = new ExceldnaService({ catalog, auth, permissions, store, github: sync, config: c, logger });
         const quota = new UploadQuota(db, c.uploadsPerTokenPerHour);
         httpRouter.use(await createRouter({ httpAuth, service, uploadMaxBytes: c.uploadMaxBytes, quota }));
       },

@@ -24,7 +24,11 @@ export interface AddInBuild {
 
 export interface AddInBuildsResponse {
   builds: AddInBuild[];
-  /** When GitHub was last asked, and whether the answer is stale. */
-  github?: { checkedAt: string; stale?: { since: string; reason: string } ; problem?: string };
+  /**
+   * The GitHub sync (a scheduled task; the request only reads its state): `syncing` until the
+   * entity's first sync has finished or while one runs, when it last finished (`lastSyncedAt`,
+   * also as `checkedAt`), whether GitHub's answer was stale, and the last sync's problem.
+   */
+  github?: { syncing: boolean; lastSyncedAt?: string; checkedAt?: string; stale?: { since: string; reason: string }; problem?: string };
   policy: Record<string, unknown>;
 }

@@ -11,7 +11,7 @@ import {
 } from '@stacktalk/plugin-exceldna-common';
 import type { BuildStore } from './BuildStore';
 import type { ExceldnaConfig } from './config';
-import type { GitHubBuilds, GitHubSyncResult } from './GitHubBuilds';
+import type { GitHubSyncTask } from './GitHubSyncTask';
 import { judgeBuild } from './readiness';
 
 const SLUG_ANNOTATION = 'github.com/project-slug';
@@ -24,7 +24,7 @@ export class ExceldnaService {
       auth: AuthService;
       permissions: PermissionsService;
       store: BuildStore;
-      github: GitHubBuilds;
+      github: GitHubSyncTask;
       config: ExceldnaConfig;
       logger: LoggerService;
     },
@@ -43,25 +43,22 @@ export class ExceldnaService {
     return entity;
   }
 
-  /** The entity's builds, newest first, after bringing in new GitHub runs (when the entity names a workflow). */
+  /** The entity's builds, newest first, from the database; GitHub's are brought in by the scheduled sync task. */
   async builds(entityRef: string, credentials: BackstageCredentials): Promise<AddInBuildsResponse> {
     const entity = await this.entity(entityRef, credentials, exceldnaBuildReadPermission);
     const ref = stringifyEntityRef(entity);
-    const slug = entity.metadata.annotations?.[SLUG_ANNOTATION];
-    const workflow = entity.metadata.annotations?.[EXCELDNA_WORKFLOW_ANNOTATION];
-    let github: GitHubSyncResult | undefined;
-    if (slug && workflow) {
-      try {
-        github = await this.o.github.sync(ref, slug, workflow.replace(/^\.github\/workflows\//, ''));
-      } catch (e) {
-        this.o.logger.warn(`exceldna: GitHub builds of ${ref} not refreshed: ${(e as Error).message}`);
-        github = { problem: `GitHub builds not refreshed: ${(e as Error).message}` };
-      }
-    }
+    const fromGitHub = !!entity.metadata.annotations?.[SLUG_ANNOTATION] && !!entity.metadata.annotations?.[EXCELDNA_WORKFLOW_ANNOTATION];
+    const github = fromGitHub ? await this.o.github.state(ref) : undefined;
     const builds = (await this.o.store.listBuilds(ref)).map(b => judgeBuild(b, this.o.config));
     return {
       builds,
-      github: github ? { checkedAt: github.checkedAt ?? new Date().toISOString(), stale: github.stale, problem: github.problem } : undefined,
+      github: github && {
+        syncing: github.syncing,
+        lastSyncedAt: github.lastSyncedAt,
+        checkedAt: github.lastSyncedAt,
+        stale: github.stale,
+        problem: github.problem,
+      },
       policy: { requireBothBitnesses: this.o.config.requireBothBitnesses, ...this.o.config.filePolicy },
     };
   }

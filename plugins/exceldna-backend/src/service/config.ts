@@ -1,3 +1,4 @@
+import { readSchedulerServiceTaskScheduleDefinitionFromConfig, type SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { ReadinessPolicy } from '@stacktalk/plugin-exceldna-node';
 
@@ -5,6 +6,8 @@ export interface ExceldnaConfig {
   uploadMaxBytes: number;
   artifactMaxBytes: number;
   maxRuns: number;
+  /** The GitHub sync task's schedule (exceldna.github.schedule; default every 10 minutes). */
+  githubSync: SchedulerServiceTaskScheduleDefinition;
   /** Upload requests per external-access token per hour (0: no limit). */
   uploadsPerTokenPerHour: number;
   trustedRoots: string[];
@@ -22,6 +25,9 @@ export function readExceldnaConfig(config: Config): ExceldnaConfig {
     uploadMaxBytes: c?.getOptionalNumber('uploadMaxBytes') ?? 200 * MiB,
     artifactMaxBytes: c?.getOptionalNumber('artifactMaxBytes') ?? 200 * MiB,
     maxRuns: c?.getOptionalNumber('maxRuns') ?? 10,
+    githubSync: c?.has('github.schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('github.schedule'))
+      : { frequency: { minutes: 10 }, timeout: { minutes: 10 } },
     uploadsPerTokenPerHour: c?.getOptionalNumber('uploads.perTokenPerHour') ?? 60,
     trustedRoots: c?.getOptionalStringArray('trustedRoots') ?? [],
     requireBothBitnesses: p?.getOptionalBoolean('requireBothBitnesses') ?? true,

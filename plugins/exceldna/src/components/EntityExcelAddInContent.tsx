@@ -4,7 +4,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import type { AddInBuild } from '@stacktalk/plugin-exceldna-common';
-import useAsync from 'react-use/esm/useAsync';
+import { useEffect } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { exceldnaApiRef } from '../api/ExceldnaClient';
 import { FileBadges, ReadinessChip } from './badges';
 import { BuildDetails } from './BuildDetails';
@@ -14,8 +15,15 @@ export function EntityExcelAddInContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(exceldnaApiRef);
-  const { value, loading, error } = useAsync(() => api.builds(entityRef), [entityRef]);
-  if (loading) return <Progress />;
+  const { value, loading, error, retry } = useAsyncRetry(() => api.builds(entityRef), [entityRef]);
+  // GitHub builds come from a scheduled sync: while it runs, ask again every 3 s
+  const syncing = !!value?.github?.syncing;
+  useEffect(() => {
+    if (!syncing) return undefined;
+    const t = setTimeout(retry, 3000);
+    return () => clearTimeout(t);
+  }, [syncing, value, retry]);
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   const columns: TableColumn<AddInBuild>[] = [
     { title: 'Version', render: b => b.version ?? '—' },
@@ -36,6 +44,12 @@ export function EntityExcelAddInContent() {
   return (
     <>
       {value?.github?.problem && <Typography color="error">{value.github.problem}</Typography>}
+      {value?.github && (
+        <Typography variant="body2" color="textSecondary" style={{ marginBottom: 8 }}>
+          {syncing ? 'Syncing builds from GitHub…' : 'GitHub builds synced'}
+          {value.github.lastSyncedAt && ` — last synced ${new Date(value.github.lastSyncedAt).toLocaleString()}`}
+        </Typography>
+      )}
       {value?.github?.stale && <Typography color="textSecondary">GitHub unavailable since {value.github.stale.since}: builds as last seen.</Typography>}
       <Table<AddInBuild>
         title="Excel add-in builds"
