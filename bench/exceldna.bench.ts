@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dnaFile, haveExcelDnaFixtures, exceldnaFixturesDir, loader, packAddIn } from '../plugins/exceldna-node/src/testUtils';
-import { managedHost } from '../plugins/exceldna-node/src/inspector/testAddIns';
+import { dnaFile, haveExcelDnaFixtures, exceldnaFixturesDir, loader, packAddIn } from '../plugins/exceldna-node/src/fixture/addIns';
+import { managedHost } from '../plugins/exceldna-node/src/fixture/addInSet';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' } } });
 const mb = Number(values.mb);
