@@ -58,6 +58,8 @@ export const secretsPlugin = createBackendPlugin({
           id: 'secrets-rewrap',
           ...schedule,
           fn: async () => {
+            // Counted by the two-replica test (scripts/two-replicas): one start per run across replicas.
+            logger.info('Scheduled task secrets-rewrap: run started');
             await rewrapper.run('system:rewrap-schedule', 'scheduler');
           },
         });

@@ -111,6 +111,9 @@ describe.each(databases.eachSupportedId())('SecretStore lifecycle on %s', databa
     const rewrapped = await rewrapper.run('user:default/ada.okafor', 'test');
     done = true;
     await reader;
+    // The status is shared: another replica (a second Rewrapper on the same database) reports it.
+    const other = new Rewrapper(await SecretStore.create({ knex, cipher: new EnvelopeCipher([k1, k2], 'k2'), migrationsDirectory }), logger);
+    expect(await other.status()).toMatchObject({ running: false, lastRun: { rewrapped: N, actor: 'user:default/ada.okafor', finishedAt: expect.any(String) } });
 
     expect(rewrapped).toBe(N);
     expect(reads).toBeGreaterThan(0);

@@ -74,6 +74,35 @@ export class SecretStore {
     this.audit = new AuditLog(knex);
   }
 
+  /** The latest re-wrap run of any replica (the `rewrap_runs` row), if any. */
+  async latestRewrap(): Promise<{ startedAt: string; updatedAt: string; finishedAt?: string; rewrapped: number; actor: string; error?: string } | undefined> {
+    const row = await this.knex('rewrap_runs').where({ id: 'latest' }).first();
+    if (!row) return undefined;
+    const iso = (v: unknown) => new Date(v as string).toISOString();
+    return {
+      startedAt: iso(row.started_at),
+      updatedAt: iso(row.updated_at),
+      ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
+      rewrapped: Number(row.rewrapped),
+      actor: row.actor,
+      ...(row.error ? { error: row.error } : {}),
+    };
+  }
+
+  /** Records the progress of this replica's re-wrap run (shared with the other replicas). */
+  async recordRewrap(run: { startedAt: string; finishedAt?: string; rewrapped: number; actor: string; error?: string }) {
+    const row = {
+      id: 'latest',
+      actor: run.actor,
+      started_at: new Date(run.startedAt),
+      updated_at: new Date(),
+      finished_at: run.finishedAt ? new Date(run.finishedAt) : null,
+      rewrapped: run.rewrapped,
+      error: run.error ?? null,
+    };
+    await this.knex('rewrap_runs').insert(row).onConflict('id').merge();
+  }
+
   /** Writes a new version. A stale `expectedVersion` is a ConflictError (409) and changes nothing. */
   async put(request: PutSecretRequest): Promise<SecretVersionMetadata> {
     const name = validateSecretName(request.name);

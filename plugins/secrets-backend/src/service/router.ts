@@ -156,7 +156,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/keys', async (req, res) => {
     await requireAdmin(req);
-    res.json({ keys: await store.keyUsage(), rewrap: rewrapper.status() });
+    res.json({ keys: await store.keyUsage(), rewrap: await rewrapper.status() });
   });
 
   router.post('/keys/rewrap', async (req, res) => {
