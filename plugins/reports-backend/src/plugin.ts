@@ -116,6 +116,7 @@ export const reportsPlugin = createBackendPlugin({
             ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('reports.retentionSchedule'))
             : { frequency: { hours: 6 }, timeout: { minutes: 10 }, initialDelay: { minutes: 1 } }),
           fn: async () => {
+            logger.info('Scheduled task reports-retention: run started');
             const removed = await queue.deleteOlderThan(retentionDays);
             if (removed) logger.info(`Deleted ${removed} report(s) older than ${retentionDays} days`);
           },
@@ -130,6 +131,8 @@ export const reportsPlugin = createBackendPlugin({
           frequency: { minutes: 1 },
           timeout: { minutes: 1 },
           fn: async () => {
+            // Counted by the two-replica test (scripts/two-replicas): one start per run across replicas.
+            logger.info('Scheduled task reports-schedules: run started');
             for (const schedule of await schedules.claimDue()) {
               try {
                 const { entityRef, template, format, createdBy } = schedule;

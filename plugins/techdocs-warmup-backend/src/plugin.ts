@@ -33,6 +33,8 @@ export const techdocsWarmupPlugin = createBackendPlugin({
           id: 'techdocs-warmup',
           ...schedule,
           fn: async () => {
+            // Counted by the two-replica test (scripts/two-replicas): one start per run across replicas.
+            logger.info('Scheduled task techdocs-warmup: run started');
             await warmer.run();
           },
         });
