@@ -30,20 +30,28 @@ dynamic_pack_loader() {
     npm pack --pack-destination "$STOCK_APP_WORK/loader")
 }
 
-# Create, set up once, install, build: stamped like stock_app_prepare (one run id).
+# Create, set up once, install, build: each stage stamped with the run id (like
+# stock_app_prepare), so a second run with the same STOCK_APP_RUN resumes where it stopped.
+stage_done() { [ -f "$STOCK_APP_WORK/stage-$1" ] && [ "$(cat "$STOCK_APP_WORK/stage-$1")" = "$STOCK_APP_RUN" ]; }
+STAGES=(pack-loader create setup install build)
+stage() {
+  local name=$1 what=$2 estimate=$3 s later=0; shift 3
+  if stage_done "$name"; then log "$what: already done in this run"; return; fi
+  for s in "${STAGES[@]}"; do   # a stage done again invalidates the ones after it
+    [ "$later" = 1 ] && rm -f "$STOCK_APP_WORK/stage-$s"
+    [ "$s" = "$name" ] && later=1
+  done
+  run_with_progress "$what" "$estimate" "$L/$name.log" timed "$name" "$@" &&
+    echo "$STOCK_APP_RUN" > "$STOCK_APP_WORK/stage-$name"
+}
+dynamic_setup() { node "$STOCK_HARNESS/dynamic-setup.mjs" "$STOCK_APP_DIR" "$(ls "$STOCK_APP_WORK"/loader/*.tgz)"; }
 dynamic_prepare() {
-  local stamp="$STOCK_APP_WORK/prepared"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$STOCK_APP_RUN" ]; then
-    log "dynamic stock app already prepared in this run"; return
-  fi
-  rm -f "$stamp"; mkdir -p "$STOCK_APP_WORK"; : > "$STOCK_RESULTS/timings.txt"
-  run_with_progress "packing the frontend dynamic feature loader" "30 s" "$L/pack-loader.log" timed pack-loader dynamic_pack_loader &&
-    run_with_progress "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10 s" "$L/create.log" timed create stock_create &&
-    run_with_progress "setting it up for dynamic plugins (the one change)" "1 s" "$L/setup.log" timed setup \
-      node "$STOCK_HARNESS/dynamic-setup.mjs" "$STOCK_APP_DIR" "$(ls "$STOCK_APP_WORK"/loader/*.tgz)" &&
-    run_with_progress "installing the stock app (npm)" "several min" "$L/install.log" timed install stock_install &&
-    run_with_progress "building the stock app" "a few min" "$L/build.log" timed build stock_build &&
-    echo "$STOCK_APP_RUN" > "$stamp"
+  mkdir -p "$STOCK_APP_WORK"; touch "$STOCK_RESULTS/timings.txt"
+  stage pack-loader "packing the frontend dynamic feature loader" "30 s" dynamic_pack_loader &&
+    stage create "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10 s" stock_create &&
+    stage setup "setting it up for dynamic plugins (the one change)" "1 s" dynamic_setup &&
+    stage install "installing the stock app (npm)" "several min" stock_install &&
+    stage build "building the stock app" "a few min" stock_build
 }
 
 dynamic_bundles() {
