@@ -56,6 +56,11 @@ function listFiles(dir) {
     .map(e => path.relative(dir, path.join(e.parentPath, e.name)));
 }
 
+/** A published (prepacked) dist path, back as the path of its source file. */
+const fromPrepacked = p => {
+  const m = /^(?:\.\/)?dist\/(.*)\.(?:cjs|esm)\.js$/.exec(p);
+  return m ? `./src/${m[1]}.ts` : p;
+};
 const toDist = p => p.replace(/^\.\/src\//, './dist/').replace(/\.tsx?$/, '.js');
 
 async function stagePackage(name) {
@@ -63,6 +68,13 @@ async function stagePackage(name) {
   const src = path.join(ROOT, rel);
   const dst = path.join(OUT, rel);
   const pkg = readJson(path.join(src, 'package.json'));
+  // `backstage-cli package prepack` (scripts/pack-plugins.sh) rewrites package.json to its
+  // published form (main/exports → dist/*.cjs.js) until postpack. Read during a pack, such a
+  // path names the file this build compiles from the same source (dist/index.cjs.js → dist/index.js).
+  for (const key of ['main', 'module']) if (pkg[key]) pkg[key] = fromPrepacked(pkg[key]);
+  if (pkg.exports && typeof pkg.exports === 'object') {
+    pkg.exports = Object.fromEntries(Object.entries(pkg.exports).map(([k, v]) => [k, typeof v === 'string' ? fromPrepacked(v) : v]));
+  }
   fs.mkdirSync(dst, { recursive: true });
   if (name === 'app') {
     if (!fs.existsSync(path.join(src, 'dist/index.html'))) {
