@@ -48,7 +48,7 @@ export class BuildStore {
     if (known) return sha256;
     let inspection: Inspection | { malformed: string };
     try {
-      inspection = inspectPe(content, { trustedRoots: this.trustedRoots });
+      inspection = inspectPe(content, { trustedRoots: this.trustedRoots, sha256 });
       this.inspections++;
     } catch (e) {
       if (!(e instanceof MalformedFileError)) throw e;

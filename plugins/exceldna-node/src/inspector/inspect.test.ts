@@ -1,7 +1,10 @@
 import { execFileSync } from 'child_process';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
+import { createHash } from 'crypto';
+import { hashFileAndImage, peImageHash } from './authenticode';
 import { inspectPe } from './inspect';
+import { DIR_SECURITY, parsePe } from './pe';
 import { evaluatePolicy } from './policy';
 import { describeWithFixtures, dnaFile, loader, packAddIn } from '../testUtils';
 import { AddInSet, buildAddIns, managedHost } from '../fixture/addInSet';
@@ -80,6 +83,20 @@ describeWithFixtures()('Authenticode of packed add-ins signed with osslsigncode'
     const tampered = Buffer.from(set.signed64);
     tampered[offset] ^= 0x01;
     expect(inspectPe(tampered, { trustedRoots: set.roots }).signature).toMatchObject({ status: 'hash-mismatch' });
+  });
+
+  it('the one-pass hashing (file sha256 + PE image hash) gives what hashing twice gives', () => {
+    for (const f of [set.signed64, set.signed32]) {
+      const pe = parsePe(f);
+      const { sha256, image } = hashFileAndImage(pe);
+      expect(sha256).toBe(createHash('sha256').update(f).digest('hex'));
+      const dir = pe.directories[DIR_SECURITY];
+      expect(image!.digest.equals(peImageHash(pe, 'sha256', dir.rva, dir.size))).toBe(true);
+      // the caller's hash is taken as it is (the backend hashed the upload already)
+      expect(hashFileAndImage(pe, 'a'.repeat(64))).toEqual({ sha256: 'a'.repeat(64), image });
+    }
+    const unsigned = hashFileAndImage(parsePe(set.unsigned64));
+    expect(unsigned).toEqual({ sha256: createHash('sha256').update(set.unsigned64).digest('hex') });
   });
 
   it('the checksum field is outside the hash: changing it keeps the signature valid', () => {

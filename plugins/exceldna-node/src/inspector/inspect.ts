@@ -1,5 +1,5 @@
-import { createHash, X509Certificate } from 'crypto';
-import { checkAuthenticode, SignatureReport } from './authenticode';
+import { X509Certificate } from 'crypto';
+import { checkAuthenticode, hashFileAndImage, SignatureReport } from './authenticode';
 import { MalformedFileError } from './errors';
 import { ExcelDnaReport, readExcelDna } from './exceldna';
 import { PeArchitecture, PeFormat, parsePe } from './pe';
@@ -11,6 +11,8 @@ export interface InspectOptions {
   trustedRoots?: Array<string | Buffer>;
   /** Clock for expiry checks (tests). */
   now?: Date;
+  /** The file's sha256 (hex) when the caller has it already: not computed again. */
+  sha256?: string;
 }
 
 export interface Inspection {
@@ -42,8 +44,9 @@ export function parseRoots(roots: Array<string | Buffer> = []): X509Certificate[
 export function inspectPe(buf: Buffer, options: InspectOptions = {}): Inspection {
   const now = options.now ?? new Date();
   const roots = parseRoots(options.trustedRoots);
-  const sha256 = createHash('sha256').update(buf).digest('hex');
   const pe = parsePe(buf);
+  // the file's sha256 and, when signed, the PE image hash in one pass (authenticode.ts)
+  const { sha256, image } = hashFileAndImage(pe, options.sha256);
   const resources = readResources(pe);
   const versionResource = resources.find(r => r.type === RT_VERSION);
   let version: Record<string, string> = {};
@@ -63,6 +66,6 @@ export function inspectPe(buf: Buffer, options: InspectOptions = {}): Inspection
     isDll: pe.isDll,
     version,
     excelDna: readExcelDna(buf, resources, roots, now, loaderVersion),
-    signature: checkAuthenticode(pe, roots, now),
+    signature: checkAuthenticode(pe, roots, now, image),
   };
 }
