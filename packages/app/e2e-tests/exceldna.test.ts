@@ -8,7 +8,9 @@ import { keepScreenshot } from './screenshots';
  * add-ins built at its start from the official Excel-DNA loaders in ../shared/fixtures/exceldna
  * as the artifacts of build-addin.yml: the newest successful run packed, signed, x86 and x64
  * (ready), the one before packed but unsigned (blocked); older runs' artifacts are expired.
- * The backend lists the runs, downloads the artifact zips and inspects the .xll files in them.
+ * The backend's scheduled GitHub sync (run at once when the tab asks about a never-synced
+ * component; the tab shows "Syncing builds from GitHub…" and asks again) lists the runs, downloads
+ * the artifact zips and inspects the .xll files in them.
  */
 const ENTITY = '/catalog/default/component/stacktalk-excel-addin';
 const GITHUB = `http://127.0.0.1:${process.env.GITHUB_FIXTURE_PORT ?? 7081}`;
@@ -44,6 +46,7 @@ test.describe('Excel add-in tab', () => {
     await expect(page.getByRole('row').filter({ hasText: 'github' })).toHaveCount(2); // no other GitHub build (older artifacts expired)
     await expect(ready.getByRole('link', { name: 'github' })).toBeVisible();
     await expect(ready.getByText('ready for release')).toBeVisible();
+    await expect(page.getByText(/GitHub builds synced — last synced/)).toBeVisible();
     await expect(ready.getByText('x86')).toBeVisible();
     await expect(ready.getByText('x64')).toBeVisible();
     await expect(ready.getByText('signed, valid')).toHaveCount(2);
