@@ -12,7 +12,8 @@ BUILT=${1:-"$ROOT/dist-backend"}
 DB=stacktalk_replicas_$$
 WORK=$(mktemp -d)
 psql -h 127.0.0.1 -U postgres -qc "create database $DB"
-trap 'psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)"; rm -rf "$WORK"' EXIT
+# TWO_REPLICAS_KEEP_LOGS=1 keeps the work folder (the replicas' logs) and says where.
+trap 'psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)"; if [ -n "${TWO_REPLICAS_KEEP_LOGS:-}" ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi' EXIT
 # Each plugin in its own schema of the one fresh database (production: a database per plugin).
 cat > "$WORK/database.yaml" <<YAML
 backend:

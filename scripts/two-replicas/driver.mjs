@@ -4,6 +4,7 @@
 //   node scripts/two-replicas/driver.mjs BUILT_DIR DATABASE WORK_DIR
 import fs from 'node:fs';
 import pg from 'pg';
+import Redis from 'ioredis';
 import { Replica, sleep, startNginx, waitFor } from './replicas.mjs';
 
 const [builtDir, database, workDir] = process.argv.slice(2);
@@ -11,7 +12,27 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const NGINX = 'http://127.0.0.1:7100';
 const ENTITY = 'component:default/stacktalk-portal';
 const configs = ['app-config.yaml', 'app-config.production.yaml',
-  `${ROOT}scripts/two-replicas/app-config.two-replicas.yaml`, `${workDir}/database.yaml`];
+  `${ROOT}scripts/two-replicas/app-config.two-replicas.yaml`, `${workDir}/database.yaml`, `${workDir}/catalog.yaml`];
+// A Redis Stream of the local Redis for the stream viewer check, in the catalog as a Resource
+// (the production config's locations, and this test's).
+const STREAM_KEY = `stacktalk:two-replicas:${process.pid}`;
+const STREAM_ENTITY = 'resource:default/two-replicas-stream';
+fs.writeFileSync(`${workDir}/stream.yaml`, `apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: two-replicas-stream
+  annotations:
+    stacktalk.io/redis-instance: stacktalk-cache
+    stacktalk.io/redis-stream: "${STREAM_KEY}"
+    stacktalk.io/stream-fields: "$.n"
+spec: { type: redis-stream, owner: group:default/platform, lifecycle: production }
+`);
+fs.writeFileSync(`${workDir}/catalog.yaml`, `catalog:
+  locations:
+    - { type: file, target: ./catalog-info.yaml }
+    - { type: file, target: ${process.env.CATALOG_ORG_LOCATION}, rules: [{ allow: [User, Group] }] }
+    - { type: file, target: ${workDir}/stream.yaml }
+`);
 const db = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${database}` });
 const results = [];
 const check = (name, passed, detail) => {
@@ -57,6 +78,134 @@ async function reportsExactlyOnce(token) {
 }
 
 /**
+ * A stream viewer through Nginx: reads the live view's server-sent events and, when the
+ * connection drops, reconnects through Nginx as the UI does (0.5 s, doubling to 10 s).
+ */
+function streamViewer(token, name) {
+  const viewer = { name, snapshots: [], drops: [], connects: 0, stopped: false };
+  const url = `${NGINX}/api/stream-viewer/streams/live?${new URLSearchParams({ entityRef: STREAM_ENTITY, window: '300000', start: 'minutes:5' })}`;
+  viewer.done = (async () => {
+    let backoff = 500;
+    while (!viewer.stopped) {
+      viewer.controller = new AbortController();
+      try {
+        const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: viewer.controller.signal });
+        if (!res.ok) throw new Error(`${res.status} ${(await res.text()).slice(0, 200)}`);
+        viewer.connects += 1;
+        let buffer = '';
+        for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (!/^event: snapshot$/m.test(block)) continue;
+            const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).trim()).join('\n');
+            const snapshot = JSON.parse(data);
+            viewer.snapshots.push({ received: Date.now(), connection: viewer.connects, messages: snapshot.totals?.messages ?? 0, state: snapshot.connection?.state });
+            if (viewer.snapshots.length > 2000) viewer.snapshots.splice(0, 1000);
+            backoff = 500;
+          }
+        }
+        if (!viewer.stopped) viewer.drops.push({ at: Date.now(), reason: 'the portal closed the connection' });
+      } catch (e) {
+        if (viewer.stopped) break;
+        viewer.drops.push({ at: Date.now(), reason: e.message });
+      }
+      await sleep(backoff);
+      backoff = Math.min(10_000, backoff * 2);
+    }
+  })();
+  viewer.stop = async () => {
+    viewer.stopped = true;
+    viewer.controller?.abort();
+    await viewer.done;
+  };
+  return viewer;
+}
+
+/**
+ * A replica killed (SIGKILL) while it renders a report job and serves stream viewers: the other
+ * replica takes the job over once its lease runs out (the test overlay: 10 s) and renders the
+ * jobs the dead replica held for their requesters after their hold (20 s), one PDF each; a
+ * viewer on the dead replica reconnects through Nginx and gets data again, the history of the
+ * window included (read again from Redis by the other replica). Restarts the killed replica.
+ */
+async function replicaKilledMidJob(token) {
+  const redis = new Redis(process.env.REDIS_URL);
+  let n = 0;
+  const produce = async () => redis.xadd(STREAM_KEY, 'MAXLEN', '~', '10000', '*', 'n', String(++n), 'route', '/api/two-replicas');
+  for (let i = 0; i < 20; i++) await produce();
+  const producer = setInterval(() => produce().catch(() => {}), 200);
+  // Two viewers, opened one after the other: Nginx's round robin puts them on different replicas.
+  const viewers = [streamViewer(token, 'viewer-1')];
+  await sleep(300);
+  viewers.push(streamViewer(token, 'viewer-2'));
+  try {
+    await waitFor('both viewers get snapshots with messages', async () =>
+      viewers.every(v => v.snapshots.some(s => s.messages > 0)), 60_000);
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await api(token, 'POST', '/api/reports/reports', { entityRef: ENTITY, template: 'service-overview', format: 'A4' })).id);
+    }
+    let victim;
+    let victimJob;
+    await waitFor('a report job rendering', async () => {
+      const { rows } = await db.query(`select id, claimed_by from reports.report_jobs where id = any($1) and status = 'rendering' and claimed_by is not null`, [ids]);
+      for (const row of rows) {
+        const pid = Number(row.claimed_by.split('/')[1]);
+        victim = replicas.find(r => r.proc.pid === pid);
+        if (victim) {
+          victimJob = row.id;
+          return true;
+        }
+      }
+      return false;
+    }, 60_000);
+    const survivor = replicas.find(r => r !== victim);
+    const producedBeforeKill = n;
+    const killedAt = Date.now();
+    await victim.stop('SIGKILL');
+    process.stdout.write(`  killed ${victim.name} (SIGKILL) while it rendered report ${victimJob}\n`);
+
+    await waitFor('the reports after the kill finished', async () => {
+      const { rows } = await db.query(`select count(*)::int n from reports.report_jobs where id = any($1) and status in ('done','failed')`, [ids]);
+      return rows[0].n === ids.length;
+    }, 180_000);
+    const finishedAfter = (Date.now() - killedAt) / 1000;
+    const { rows } = await db.query(
+      `select j.id, j.status, j.attempts, j.claimed_by, (select count(*)::int from reports.report_files f where f.job_id = j.id) files
+         from reports.report_jobs j where j.id = any($1)`, [ids]);
+    const onSurvivor = row => Number(String(row.claimed_by ?? '').split('/')[1]) === survivor.proc.pid || row.claimed_by === null;
+    const taken = rows.find(r => r.id === victimJob);
+    const bad = rows.filter(r => r.status !== 'done' || r.files !== 1);
+    check('a replica killed mid-job: the other finishes it, one PDF each', bad.length === 0 && taken.attempts === 2 && onSurvivor(taken),
+      `${rows.length} jobs done with one PDF each: ${bad.length ? `no: ${JSON.stringify(bad)}` : 'yes'}; the killed job: attempts ${taken.attempts
+      } (want 2), finished by ${taken.claimed_by === null ? '?' : onSurvivor(taken) ? survivor.name : 'the killed replica'}; all finished ${finishedAfter.toFixed(1)} s after the kill (lease 10 s, hold 20 s)`);
+
+    // The viewers: the one(s) on the killed replica dropped, and got data again within 60 s.
+    await waitFor('dropped viewers get data again', async () => viewers.every(v =>
+      !v.drops.some(d => d.at >= killedAt) || v.snapshots.some(s => s.received > killedAt && s.connection > 1 && s.messages > producedBeforeKill)), 60_000)
+      .catch(() => {});
+    const dropped = viewers.filter(v => v.drops.some(d => d.at >= killedAt));
+    const details = dropped.map(v => {
+      const back = v.snapshots.find(s => s.received > killedAt && s.connection > 1 && s.messages > producedBeforeKill);
+      return { v, back, text: `${v.name}: dropped (${v.drops.find(d => d.at >= killedAt).reason}), ${back
+        ? `new data via ${survivor.name} after ${((back.received - killedAt) / 1000).toFixed(1)} s, ${back.messages} messages in the window (the ${producedBeforeKill} before the kill included)`
+        : 'no new data within 60 s'}` };
+    });
+    check('stream viewers through Nginx survive their replica being killed', dropped.length >= 1 && details.every(d => d.back),
+      dropped.length ? details.map(d => d.text).join('; ') : 'no viewer was on the killed replica (Nginx put both on the other): nothing shown');
+    process.stdout.write(`  restarting ${victim.name}\n`);
+    process.stdout.write(`  ${victim.name} ready after ${((await victim.start()) / 1000).toFixed(1)} s\n`);
+  } finally {
+    clearInterval(producer);
+    await Promise.all(viewers.map(v => v.stop()));
+    await redis.del(STREAM_KEY).catch(() => {});
+    redis.disconnect();
+  }
+}
+
+/**
  * Writes racing through both replicas: 8 writers each try to create the same secret (expected
  * version 0), then 3 rounds where every writer updates from the version it read. Check-and-set
  * must let exactly one writer win each round, keep every winning version, and audit each once.
@@ -90,28 +239,69 @@ async function secretsRace(token) {
 const logCounts = text => ['a', 'b'].map(r =>
   fs.readFileSync(`${workDir}/replica-${r}-1.log`, 'utf8').split('\n').filter(l => l.includes(text)).length);
 
+/** Start times of a scheduled task over both replicas (its "run started" log line), sorted. */
+const starts = task => replicas
+  .flatMap(r => r.lines.filter(l => l.line.includes(`Scheduled task ${task}: run started`)).map(l => ({ at: l.at, on: r.name.slice(-1) })))
+  .sort((x, y) => x.at - y.at);
+
 /**
- * Scheduled work runs once across the replicas: the TechDocs warm-up (every 15 s in the test
- * overlay) is registered on both, and runs at most once per 15 s slot since replica A started,
- * counted over both replicas. A weak check: the log says when a run ends, not when it starts,
- * and a run takes several seconds here, so a task run on each replica could stay under the
- * bound. And Nginx spread the requests above over both replicas.
+ * Scheduled work runs once across the replicas. Both replicas register each task; Backstage's
+ * scheduler locks each run in the database. Counted from the tasks' "run started" log lines: at
+ * most one start per period since the first replica started, and no two starts of a task closer
+ * than half its period (a run on each replica for the same slot would start within a second or
+ * so). And Nginx spread the requests above over both replicas.
  */
-function scheduledOnceAndSpread() {
-  const registered = logCounts('Registered scheduled task: techdocs-warmup');
-  const runs = replicas.flatMap(r => r.lines
-    .filter(l => l.line.includes('TechDocs for component:default/stacktalk-portal:')) // any outcome
-    .map(() => r.name.slice(-1)));
-  const seconds = (Date.now() - replicas[0].startedAt) / 1000;
-  const most = Math.floor(seconds / 15) + 1;
-  check('scheduled work runs once across replicas',
-    registered.every(n => n === 1) && runs.length >= 1 && runs.length <= most,
-    `techdocs-warmup registered on a/b ${registered.join('/')}; ${runs.length} runs (on ${runs.sort().join('')}) in ${
-      seconds.toFixed(0)} s of 15 s slots (want 1 to ${most})`);
+async function scheduledOnceAndSpread() {
+  const seconds = (Date.now() - firstStartedAt) / 1000;
+  for (const [task, period] of [['techdocs-warmup', 15], ['secrets-rewrap', 15], ['reports-schedules', 60]]) {
+    const registered = logCounts(`Registered scheduled task: ${task}`);
+    const runs = starts(task);
+    const gaps = runs.slice(1).map((r, i) => (r.at - runs[i].at) / 1000);
+    const most = Math.floor(seconds / period) + 1;
+    const minGap = gaps.length ? Math.min(...gaps) : Infinity;
+    check(`scheduled task ${task} runs once across replicas`,
+      registered.every(n => n === 1) && runs.length >= 1 && runs.length <= most && minGap >= period / 2,
+      `registered on a/b ${registered.join('/')}; ${runs.length} starts (on ${runs.map(r => r.on).join('')}) in ${seconds.toFixed(0)
+      } s of ${period} s periods (want 1 to ${most}); closest starts ${minGap === Infinity ? '-' : `${minGap.toFixed(1)} s`} apart (want >= ${period / 2})`);
+  }
   const reports = logCounts('POST /api/reports/reports');
   const secrets = logCounts('PUT /api/secrets/');
   check('requests reached both replicas', [...reports, ...secrets].every(n => n > 0),
     `report requests a/b ${reports.join('/')}, secret writes a/b ${secrets.join('/')}`);
+}
+
+/**
+ * Catalog processing once across replicas, checked at the end of the run (entities are claimed
+ * every 100-150 s: a few minutes show each more than once, so the gap between claims is seen).
+ */
+async function catalogProcessedOnce() {
+  const { rows } = await db.query(`select entity_ref, count(*)::int claims,
+      extract(epoch from min(gap))::float min_gap from (
+        select r.entity_ref, c.at - lag(c.at) over (partition by c.entity_id order by c.at) gap
+          from public.catalog_claims c join catalog.refresh_state r using (entity_id)) g
+      group by entity_ref`);
+  const claims = rows.reduce((n, r) => n + r.claims, 0);
+  const close = rows.filter(r => r.min_gap !== null && r.min_gap < 50);
+  const repeated = rows.filter(r => r.claims > 1).length;
+  check('catalog processing once across replicas', repeated > 0 && close.length === 0,
+    `${claims} processing claims of ${rows.length} entities, ${repeated} of them claimed more than once (want > 0: else the gap is not seen); entities claimed twice within 50 s (half the 100 s processing interval): ${
+      close.length ? close.map(r => `${r.entity_ref} ${r.min_gap.toFixed(1)} s`).join(', ') : 'none'}`);
+}
+
+/**
+ * Counts the catalog's processing claims: Backstage's processing loop claims due entities by
+ * moving their refresh_state.next_update_at one processing interval ahead (in a locked select).
+ * A trigger records each claim; no entity may be claimed twice within half the interval.
+ */
+async function countCatalogClaims() {
+  await db.query(`create table public.catalog_claims (entity_id text not null, at timestamptz not null default clock_timestamp());
+    create function public.catalog_claim() returns trigger language plpgsql as $$ begin
+      if new.next_update_at is distinct from old.next_update_at and new.next_update_at > now() + interval '30 seconds' then
+        insert into public.catalog_claims (entity_id) values (new.entity_id);
+      end if;
+      return new;
+    end $$;
+    create trigger catalog_claims after update on catalog.refresh_state for each row execute function public.catalog_claim();`);
 }
 
 /**
@@ -164,10 +354,15 @@ async function rollingRestart(token, replicas, nginx) {
 const replicas = [7101, 7102].map((port, i) =>
   new Replica({ name: `replica-${'ab'[i]}`, port, builtDir, configs, workDir }));
 let nginx;
+const firstStartedAt = Date.now();
 try {
   await db.connect();
   // One at a time the first time: the first runs the migrations.
-  for (const r of replicas) process.stdout.write(`  ${r.name} ready after ${((await r.start()) / 1000).toFixed(1)} s\n`);
+  for (const r of replicas) {
+    const ms = await r.start();
+    process.stdout.write(`  ${r.name} ready after ${(ms / 1000).toFixed(1)} s (first HTTP answer after ${((r.liveMs ?? ms) / 1000).toFixed(1)} s)\n`);
+    if (r === replicas[0]) await countCatalogClaims(); // after the first replica's migrations
+  }
   nginx = await startNginx({ port: 7100, upstreams: replicas.map(r => `127.0.0.1:${r.port}`), workDir });
   const token = await signIn();
   await waitFor('the catalog has processed catalog-info.yaml', async () => {
@@ -177,9 +372,11 @@ try {
   }, 180_000);
   await reportsExactlyOnce(token);
   await secretsRace(token);
+  await replicaKilledMidJob(token);
   await sleep(Math.max(0, 75_000 - (Date.now() - replicas[1].startedAt))); // B's life long enough to tell
-  scheduledOnceAndSpread();
+  await scheduledOnceAndSpread();
   await rollingRestart(token, replicas, nginx);
+  await catalogProcessedOnce();
 } catch (e) {
   check('two-replica run', false, e.stack ?? String(e));
 } finally {

@@ -50,8 +50,11 @@ export class Replica {
     this.proc.stdout.on('data', onData);
     this.proc.stderr.on('data', onData);
     this.exited = new Promise(r => this.proc.once('exit', r));
+    // Time to the first HTTP answer (liveness) and to readiness (every plugin started).
+    this.liveMs = undefined;
     const ms = await waitFor(`${this.name} ready`, async () => {
       if (this.proc.exitCode !== null) throw new Error(`${this.name} exited; see ${this.workDir}`);
+      if (this.liveMs === undefined && (await ok(`${this.url}/.backstage/health/v1/liveness`))) this.liveMs = Date.now() - this.startedAt;
       return ok(`${this.url}/.backstage/health/v1/readiness`);
     }, 240_000);
     return ms;
