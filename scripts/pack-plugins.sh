@@ -3,14 +3,14 @@
 # into npm tarballs, the way they would be published:
 #   bash scripts/pack-plugins.sh [OUTDIR]      # OUTDIR defaults to dist-plugins/ (git-ignored)
 # Per package: `backstage-cli package build` (dist/: CommonJS for backend and node packages, ESM for
-# frontend and common ones, bundled .d.ts), then `backstage-cli package prepack` (main/types/module
-# and exports → dist, config.d.ts → config.schema.json, publishConfig applied), `npm pack`, and
-# `backstage-cli package postpack` (package.json restored; also on failure or Ctrl-C).
+# frontend and common ones, bundled .d.ts), then what `backstage-cli package prepack` does
+# (main/types/module and exports → dist, config.d.ts → config.schema.json, publishConfig applied),
+# written to a staging folder rather than over package.json, and `npm pack` of that folder.
 # Incremental: a package whose dist/ is newer than its src/, package.json and config.d.ts is not
 # rebuilt (PACK_PLUGINS_REBUILD=1 forces a rebuild). The .d.ts inputs come from one whole-repo
 # `tsc` (declarations into dist-types/), run only when some package needs a build.
 # Prints one line per tarball (package, file, size, file count) and fails when a tarball holds
-# test files, test utilities, sources or anything outside its package.json `files`.
+# test files, test utilities or sources.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -x "$ROOT/.tools/node/bin/node" ]; then export PATH="$ROOT/.tools/node/bin:$PATH"; fi
@@ -71,45 +71,11 @@ else
   echo "all ${#DIRS[@]} packages are built (dist newer than sources)"
 fi
 
-# Pack: prepack, npm pack, postpack; package.json is restored whatever happens.
-CURRENT=""
-restore() {
-  if [ -n "$CURRENT" ] && [ -f "$ROOT/plugins/$CURRENT/package.json-prepack" ]; then
-    (cd "$ROOT/plugins/$CURRENT" && "$CLI" package postpack) || true
-  fi
-}
-trap restore EXIT INT TERM
-
+# Pack (scripts/pack-plugins.mjs): prepack's rewrite into a staging folder, npm pack from there;
+# the packages' own package.json files are never rewritten.
 FAILED=0
-for d in "${DIRS[@]}"; do
-  dir="$ROOT/plugins/$d"
-  CURRENT=$d
-  (cd "$dir" && "$CLI" package prepack > "$LOG/prepack-$d.log" 2>&1) || {
-    echo "prepack of plugins/$d failed:" >&2; tail -n 20 "$LOG/prepack-$d.log" >&2; exit 1; }
-  json=$(cd "$dir" && npm pack --ignore-scripts --json --pack-destination "$OUT" 2>"$LOG/pack-$d.log") || {
-    echo "npm pack of plugins/$d failed:" >&2; tail -n 20 "$LOG/pack-$d.log" >&2; exit 1; }
-  (cd "$dir" && "$CLI" package postpack > /dev/null 2>&1)
-  CURRENT=""
-  # One line per tarball, and the content check.
-  node -e '
-    const [info] = JSON.parse(process.argv[1]);
-    const files = info.files.map(f => f.path);
-    const bad = files.filter(f =>
-      /(^|\/)__(testUtils|tests|fixtures|mocks)__\//.test(f) ||
-      /\.test\.[jt]sx?$/.test(f) || /(^|\/)setupTests\./.test(f) ||
-      /^src\//.test(f) ||
-      /\.tsbuildinfo$/.test(f) || f === "config.d.ts");
-    const kb = (info.size / 1024).toFixed(0);
-    console.log(`${info.name.padEnd(58)} ${info.filename.padEnd(64)} ${String(kb).padStart(5)} kB ${String(files.length).padStart(4)} files`);
-    if (bad.length) { console.log(`  NOT CLEAN: ${bad.join(", ")}`); process.exit(3); }
-  ' "$json" || FAILED=1
-done
-trap - EXIT INT TERM
-
-# No package.json may be left rewritten.
-if [ -n "$(cd "$ROOT" && git status --porcelain -- 'plugins/*/package.json-prepack' 'plugins/*/config.schema.json')" ]; then
-  echo "prepack leftovers in plugins/ (package.json-prepack or config.schema.json)" >&2
-  FAILED=1
-fi
+t=$SECONDS
+node "$ROOT/scripts/pack-plugins.mjs" "$OUT" "${DIRS[@]/#/plugins/}" || FAILED=1
+echo "  packed in $((SECONDS - t)) s"
 echo "${#DIRS[@]} tarballs in $OUT ($((SECONDS - started)) s)"
 exit $FAILED

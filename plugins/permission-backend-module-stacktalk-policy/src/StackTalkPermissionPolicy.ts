@@ -11,7 +11,7 @@ import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/
 import { catalogConditions, createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
 import { ciRunRerunPermission, ciStatusReadPermission } from '@stacktalk/plugin-ci-status-common';
 import { streamsMetricsReadPermission, streamsPayloadReadPermission } from '@stacktalk/plugin-stream-viewer-common';
-import { createSecretScopeConditionalDecision, secretScopeConditions } from '@stacktalk/plugin-secrets-backend';
+import { createSecretScopeConditionalDecision, secretScopeConditions } from '@stacktalk/plugin-secrets-node';
 import {
   RESOURCE_TYPE_SECRET_SCOPE,
   secretsAdminPermission,

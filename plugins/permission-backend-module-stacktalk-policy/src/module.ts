@@ -1,6 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { readAdminGroups as readSecretsAdminGroups, readSecretsEnvironments } from '@stacktalk/plugin-secrets-backend';
+import { readAdminGroups as readSecretsAdminGroups, readSecretsEnvironments } from '@stacktalk/plugin-secrets-node';
 import { readAdminGroups } from './config';
 import { StackTalkPermissionPolicy } from './StackTalkPermissionPolicy';
 

@@ -5,7 +5,7 @@ export {
   secretScopeResourceRef,
   secretScopeRules,
   type SecretScope,
-} from './permissions/rules';
+} from '@stacktalk/plugin-secrets-node';
 export { readSecretsEnvironments, readAdminGroups } from './service/config';
 export { EnvelopeCipher, IntegrityError } from './service/EnvelopeCipher';
 export type { KeyEncryptionKey, SealedValue, SecretIdentity } from './service/EnvelopeCipher';

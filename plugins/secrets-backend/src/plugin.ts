@@ -14,7 +14,7 @@ import { Rewrapper } from './service/Rewrapper';
 import { createRouter } from './service/router';
 import { loadKeyRing, readMachineGrants, readSecretsEnvironments, readTrustedProxies } from './service/config';
 import { ClientAddress } from './service/ClientAddress';
-import { secretScopeResourceRef, secretScopeRules } from './permissions/rules';
+import { secretScopeResourceRef, secretScopeRules } from '@stacktalk/plugin-secrets-node';
 
 /** Per-entity, per-environment secrets: /api/secrets. */
 export const secretsPlugin = createBackendPlugin({

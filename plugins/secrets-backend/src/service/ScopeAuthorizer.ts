@@ -18,7 +18,7 @@ import {
   secretsWritePermission,
   type ScopeAccess,
 } from '@stacktalk/plugin-secrets-common';
-import type { SecretScope } from '../permissions/rules';
+import type { SecretScope } from '@stacktalk/plugin-secrets-node';
 
 const ACCESS_PERMISSIONS: Record<keyof ScopeAccess, ResourcePermission<'secret-scope'>> = {
   list: secretsListPermission,
