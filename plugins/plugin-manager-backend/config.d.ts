@@ -7,6 +7,11 @@ export interface Config {
      */
     backendPackageDir?: string;
     /**
+     * The app package folder whose dependencies count as installed frontend plugins (relative
+     * to the repository root). Default: `packages/app`.
+     */
+    appPackageDir?: string;
+    /**
      * Where to look for plugins to install. Default: the repository's `plugins/` folder.
      */
     sources?: Array<

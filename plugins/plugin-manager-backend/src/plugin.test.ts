@@ -21,6 +21,7 @@ import request from 'supertest';
 import { pluginManagerPlugin } from './plugin';
 
 const FIXTURE_BACKEND = path.join(__filename, '..', '__testUtils__', 'fixture-backend');
+const FIXTURE_APP = path.join(__filename, '..', '__testUtils__', 'fixture-app');
 
 const entity = (name: string, annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -92,7 +93,10 @@ describe('plugin-manager backend', () => {
         res.end(JSON.stringify(body));
       };
       if (url.pathname === '/-/v1/search' && url.searchParams.get('text') === 'scope:stacktalk') {
-        send({ objects: [{ package: { name: '@stacktalk/plugin-portal-status-backend' } }, { package: { name: '@stacktalk/plugin-new-backend' } }] });
+        send({ objects: ['plugin-portal-status-backend', 'plugin-new-backend', 'plugin-ci-status', 'plugin-ci-status-common'].map(n => ({ package: { name: `@stacktalk/${n}` } })) });
+      } else if (url.pathname === '/@stacktalk%2fplugin-ci-status' || url.pathname === '/@stacktalk%2fplugin-ci-status-common') {
+        const name = decodeURIComponent(url.pathname.slice(1));
+        send({ 'dist-tags': { latest: '0.1.0' }, versions: { '0.1.0': { name, version: '0.1.0', backstage: { role: name.endsWith('common') ? 'common-library' : 'frontend-plugin' } } } });
       } else if (url.pathname === '/@stacktalk%2fplugin-portal-status-backend') {
         send({ 'dist-tags': { latest: '0.2.0' }, versions: { '0.2.0': { name: '@stacktalk/plugin-portal-status-backend', version: '0.2.0', backstage: { role: 'backend-plugin', pluginId: 'portal-status' } } } });
       } else if (url.pathname === '/@stacktalk%2fplugin-new-backend') {
@@ -135,6 +139,7 @@ describe('plugin-manager backend', () => {
             dynamicPlugins: { rootDirectory: dynamicDir },
             pluginManager: {
               backendPackageDir: FIXTURE_BACKEND,
+              appPackageDir: FIXTURE_APP,
               sources: [
                 { name: 'fixture registry', type: 'npm', registry: registryUrl, scope: '@stacktalk' },
                 { name: 'missing folder', type: 'directory', path: path.join(dynamicDir, 'nope') },
@@ -204,11 +209,14 @@ describe('plugin-manager backend', () => {
     expect(res.status).toBe(200);
     const body = res.body as AvailableResponse;
     expect(body.packages).toEqual([
+      // A frontend plugin the app depends on, and a library one of the installed packages pulls in.
+      expect.objectContaining({ package: '@stacktalk/plugin-ci-status', installedVersion: '0.1.0', state: 'installed' }),
+      expect.objectContaining({ package: '@stacktalk/plugin-ci-status-common', installedVersion: '0.1.0', state: 'installed' }),
       expect.objectContaining({ package: '@stacktalk/plugin-new-backend', latestVersion: '1.0.0', state: 'not-installed', annotations: ['stacktalk.io/new'], source: 'fixture registry' }),
       expect.objectContaining({ package: '@stacktalk/plugin-portal-status-backend', latestVersion: '0.2.0', installedVersion: '0.1.0', state: 'update-available' }),
     ]);
     expect(body.sources).toEqual([
-      { name: 'fixture registry', ok: true, count: 2 },
+      { name: 'fixture registry', ok: true, count: 4 },
       expect.objectContaining({ name: 'missing folder', ok: false, count: 0, error: expect.stringMatching(/does not exist/) }),
     ]);
   });

@@ -30,6 +30,7 @@ export const pluginManagerPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(pluginManagerPermissions);
         const rootDir = targetPaths.rootDir;
         const dynamicRoot = config.getOptionalString('dynamicPlugins.rootDirectory');
+        const backendDir = resolveBackendDir(config.getOptionalString('pluginManager.backendPackageDir'), rootDir);
         const service = new PluginManagerService({
           logger,
           auth,
@@ -37,7 +38,8 @@ export const pluginManagerPlugin = createBackendPlugin({
           instanceMetadata,
           catalog,
           config: config.get() as JsonObject,
-          backendDir: resolveBackendDir(config.getOptionalString('pluginManager.backendPackageDir'), rootDir),
+          backendDir,
+          appDir: path.resolve(rootDir, config.getOptionalString('pluginManager.appPackageDir') ?? 'packages/app'),
           dynamicPluginsDir: dynamicRoot ? path.resolve(rootDir, dynamicRoot) : undefined,
           sources: readSources(config, rootDir),
         });

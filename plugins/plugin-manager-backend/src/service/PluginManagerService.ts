@@ -20,7 +20,7 @@ import type {
   PluginStatus,
 } from '@stacktalk/plugin-plugin-manager-common';
 import { checkPackagesConfig } from './configCheck';
-import { dynamicPackages, type PackageInfo, staticBackendPackages } from './inventory';
+import { dynamicPackages, installedVersions, type PackageInfo, staticBackendPackages } from './inventory';
 import { fetchDeclaredPermissions, probeHealth } from './probes';
 import { compareVersions, listDirectorySource, listNpmSource, type SourceConfig, type SourcePackage } from './sources';
 
@@ -33,6 +33,8 @@ export interface PluginManagerServiceOptions {
   /** The whole current config (`rootConfig.get()`), validated against each package's schema. */
   config: JsonObject;
   backendDir: string;
+  /** The app package folder: its dependencies count as installed (frontend plugins). */
+  appDir?: string;
   dynamicPluginsDir?: string;
   sources: SourceConfig[];
 }
@@ -167,8 +169,12 @@ export class PluginManagerService {
   }
 
   async available(): Promise<AvailableResponse> {
-    const installedVersions = new Map(this.packages().map(p => [p.name, p.version]));
     const { sources, packages } = await this.loadSources();
+    const installed = installedVersions(
+      [this.o.backendDir, ...(this.o.appDir ? [this.o.appDir] : [])],
+      packages.map(p => p.package),
+    );
+    for (const p of dynamicPackages(this.o.dynamicPluginsDir)) installed.set(p.name, p.version);
     // One row per package: the source with the newest version wins.
     const best = new Map<string, SourcePackage & { source: string }>();
     for (const p of packages) {
@@ -178,7 +184,7 @@ export class PluginManagerService {
     const rows: AvailablePackage[] = [...best.values()]
       .sort((a, b) => a.package.localeCompare(b.package))
       .map(p => {
-        const installedVersion = installedVersions.get(p.package);
+        const installedVersion = installed.get(p.package);
         let state: AvailablePackage['state'] = 'not-installed';
         if (installedVersion) {
           state = compareVersions(p.latestVersion, installedVersion) > 0 ? 'update-available' : 'installed';

@@ -181,3 +181,34 @@ export function resolveBackendDir(configured: string | undefined, rootDir: strin
   }
   return path.join(rootDir, 'packages', 'backend');
 }
+
+const LIBRARY_ROLES = new Set(['common-library', 'node-library', 'web-library']);
+
+/**
+ * Versions of what is installed, by package name: the direct dependencies of the backend and
+ * app packages (their resolved package.json), and libraries any of them pull in that resolve
+ * from there. Used to tell `installed` / `update-available` for the sources' packages.
+ */
+export function installedVersions(dirs: string[], names: string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const dir of dirs) {
+    const pkg = readJson(path.join(dir, 'package.json'));
+    for (const dep of Object.keys(pkg?.dependencies ?? {})) {
+      const file = findPackageJson(dep, dir);
+      const version = file && readJson(file)?.version;
+      if (version && !result.has(dep)) result.set(dep, version);
+    }
+  }
+  for (const name of names) {
+    if (result.has(name)) continue;
+    for (const dir of dirs) {
+      const file = fs.existsSync(path.join(dir, 'package.json')) ? findPackageJson(name, dir) : undefined;
+      const dep = file && readJson(file);
+      if (dep?.version && LIBRARY_ROLES.has(dep.backstage?.role)) {
+        result.set(name, dep.version);
+        break;
+      }
+    }
+  }
+  return result;
+}

@@ -48,7 +48,9 @@ export async function fetchDeclaredPermissions(
     const response = await fetchWithTimeout(`${base}${PERMISSIONS_METADATA_PATH}`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    if (response.status === 404) {
+    // 404, or a plugin answering every path itself (the app backend serves its index.html):
+    // no permission integration router, so nothing declared through it.
+    if (response.status === 404 || (response.ok && !response.headers.get('content-type')?.includes('json'))) {
       return { permissions: [] };
     }
     if (!response.ok) {
