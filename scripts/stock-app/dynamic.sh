@@ -33,7 +33,7 @@ dynamic_pack_loader() {
 # Create, set up once, install, build: each stage stamped with the run id (like
 # stock_app_prepare), so a second run with the same STOCK_APP_RUN resumes where it stopped.
 stage_done() { [ -f "$STOCK_APP_WORK/stage-$1" ] && [ "$(cat "$STOCK_APP_WORK/stage-$1")" = "$STOCK_APP_RUN" ]; }
-STAGES=(pack-loader create setup install build)
+STAGES=(pack-loader create setup install build bundle)
 stage() {
   local name=$1 what=$2 estimate=$3 s later=0; shift 3
   if stage_done "$name"; then log "$what: already done in this run"; return; fi
@@ -61,7 +61,7 @@ dynamic_bundles() {
 }
 
 if ! dynamic_prepare; then echo "0 passed, 1 failed"; exit 1; fi
-run_with_progress "bundling the CI status plugins (backend + frontend remote)" "2 min" "$L/bundle.log" timed bundle dynamic_bundles ||
+stage bundle "bundling the CI status plugins (backend + frontend remote)" "2-4 min" dynamic_bundles ||
   { echo "0 passed, 1 failed"; exit 1; }
 cat "$STOCK_RESULTS/timings.txt"
 
