@@ -33,11 +33,11 @@ const badRoutes = [
 ];
 // [tab title, entity path, tab path, plugin id, text the tab shows when it works]
 const tabs = [
-  ['Secrets', COMPONENT, 'secrets', 'secrets', /production/i],
-  ['Reports', COMPONENT, 'reports', 'reports', /report/i],
+  ['Secrets', COMPONENT, 'secrets', 'secrets', /stockprod/],
+  ['Reports', COMPONENT, 'reports', 'reports', /Service overview/],
   ['CI', COMPONENT, 'ci', 'ci-status', /Build add-in/],
   ['Excel add-in', COMPONENT, 'excel-addin', 'exceldna', /StackTalk\.AddIn/],
-  ['Streams', STREAM, 'streams', 'stream-viewer', /stacktalk:stock-app:demo/],
+  ['Streams', STREAM, 'streams', 'stream-viewer', /latency_ms/],
 ];
 
 const checks = [];
