@@ -81,9 +81,13 @@ rc=$?
 tail -n 15 "$RESULTS/stock-app-static.log"
 record_run stock-app-static $rc "$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/stock-app-static.log" | tail -n 1)"
 
-# Keycloak sign-in in the browser (scripts/e2e-keycloak.sh, docs/keycloak.md) is not part of this
-# run yet: the code exchange now passes the fixture's CORS, but the page still ends in "Could not
-# sign in with Keycloak" before it calls the backend (issue 19 is open for it).
+# Keycloak sign-in in the browser (docs/keycloak.md): keycloak-js against the FIXTURE Keycloak
+# (oidc-provider at Keycloak's paths) — the login form, a silent second visit, a token refresh
+# without reload, sign-out; a realm user the catalog lacks is told so.
+log "── Keycloak sign-in end to end (Playwright, Chromium)"
+bash scripts/e2e-keycloak.sh
+rc=$?
+record_run e2e-keycloak $rc "$(json_counts "$RESULTS/e2e-keycloak.json" '[r.stats.expected + r.stats.flaky, r.stats.unexpected]')"
 
 echo
 cat "$RESULTS/summary.txt"

@@ -8,15 +8,22 @@ import { keepScreenshot } from '../e2e-tests/screenshots';
  * it); the 3rd-party-cookie check pages and the silent check-sso are real.
  */
 const KEYCLOAK = 'http://localhost:7090/realms/stacktalk/protocol/openid-connect';
-const signInButton = (page: Page) => page.getByRole('button', { name: 'Sign in with Keycloak' });
+const signInButton = (page: Page) => page.getByRole('button', { name: 'Sign in with Keycloak', exact: true });
 const isTokenRequest = (grant: string) => (r: Request) =>
   r.url() === `${KEYCLOAK}/token` && r.method() === 'POST' && (r.postData() ?? '').includes(`grant_type=${grant}`);
 
 test.describe.configure({ mode: 'serial' });
 
+/** The page's errors in the test output: a failed sign-in says why (keycloak-js throws inside init). */
+function logPageErrors(page: Page) {
+  page.on('console', m => m.type() === 'error' && process.stdout.write(`[page console] ${m.text()}\n`));
+  page.on('pageerror', e => process.stdout.write(`[page error] ${e.message}\n`));
+}
+
 test('sign in through the login form, a silent second visit, a token refresh without reload, sign-out', async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  logPageErrors(page);
 
   // First visit: check-sso finds no Keycloak session, so the page asks.
   await page.goto('/');
@@ -37,9 +44,13 @@ test('sign in through the login form, a silent second visit, a token refresh wit
 
   // Back in the portal as the catalog user Bruno Silva.
   await page.waitForURL(url => url.origin === 'http://localhost:7027');
+  await expect(signInButton(page)).toHaveCount(0);
+  await expect(page.getByText('Welcome to StackTalk Portal')).toBeVisible();
+  await keepScreenshot(page, '19-02-keycloak-signed-in');
   await page.goto('/settings');
   await expect(page.getByText('bruno.silva').first()).toBeVisible();
   await expect(signInButton(page)).toHaveCount(0);
+  await keepScreenshot(page, '19-03-keycloak-settings');
 
   // keycloak-js refreshes the token before it expires (70 s tokens, refreshed at 60 s left)
   // and the Backstage identity follows, with no reload.
@@ -79,6 +90,10 @@ test('a Keycloak user without a User in the catalog is told so', async ({ browse
   await page.locator('input[name=login]').fill('zoe.contractor');
   await page.locator('input[name=password]').fill('stacktalk-example');
   await page.getByRole('button', { name: 'Sign-in' }).click();
-  await expect(page.getByText(/zoe.contractor has no User in the portal's catalog/)).toBeVisible();
+  // The error panel carries the backend's message in its details (collapsed until opened).
+  await page.getByRole('button', { name: /Could not sign in with Keycloak/ }).click();
+  await expect(page.getByText(/zoe.contractor has no User in the portal's catalog/).locator('visible=true').first()).toBeVisible();
+  await expect(signInButton(page)).toBeVisible();
+  await keepScreenshot(page, '19-04-keycloak-unknown-user');
   await context.close();
 });
