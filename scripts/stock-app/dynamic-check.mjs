@@ -59,8 +59,25 @@ try {
   const guestCall = await call(ROUTE, token);
   const anonCall = await call(ROUTE, undefined);
 
+  // The catalog reads its file location shortly after start: wait for the entity.
+  let entityStatus = 0;
+  for (let i = 0; i < 120 && entityStatus !== 200; i++) {
+    entityStatus = (await call('/api/catalog/entities/by-name/component/default/stacktalk-excel-addin', token)).status;
+    if (entityStatus !== 200) await page.waitForTimeout(1000);
+  }
+  record('catalog holds the example component', entityStatus === 200, `got ${entityStatus}`);
+
+  // A full page load can land on the sign-in page again: enter as guest once more.
   await page.goto(`${base}/catalog/${ENTITY}`);
-  await page.getByText('StackTalk Excel add-in').first().waitFor({ timeout: 30000 }).catch(() => {});
+  const again = page.getByRole('button', { name: /enter/i });
+  if (await again.isVisible({ timeout: 10000 }).catch(() => false)) await again.click();
+  const entityShown = await page
+    .getByText('StackTalk Excel add-in')
+    .first()
+    .waitFor({ timeout: 30000 })
+    .then(() => true, () => false);
+  // Without the entity page, "no CI tab" would prove nothing.
+  record('entity page shown (signed in)', entityShown);
   const ciTab = page.getByRole('tab', { name: 'CI', exact: true });
 
   if (phase === 'before') {

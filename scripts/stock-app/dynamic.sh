@@ -70,7 +70,7 @@ stock_start_github_fixture || { echo "0 passed, 1 failed"; exit 1; }
 # Before: an empty dynamic plugins folder.
 rm -rf "$DYNAMIC_ROOT"; mkdir -p "$DYNAMIC_ROOT"
 stock_app_start_backend || { echo "0 passed, 1 failed"; exit 1; }
-stock_app_chromium dynamic-check before; before=$?
+before=0; stock_app_chromium dynamic-check before || before=$?
 stock_app_stop_backend
 
 # The drop: copy the bundles into the folder, restart. No file of the app changes.
@@ -78,7 +78,7 @@ app_code_sum() { (cd "$STOCK_APP_DIR" && find app-config.yaml package.json packa
 code_before=$(app_code_sum)
 cp -r "$BUNDLES"/* "$DYNAMIC_ROOT"/
 stock_app_start_backend || { echo "0 passed, 1 failed"; exit 1; }
-stock_app_chromium dynamic-check after; after=$?
+after=0; stock_app_chromium dynamic-check after || after=$?
 stock_app_stop_backend
 
 code_after=$(app_code_sum)
