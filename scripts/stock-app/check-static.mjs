@@ -10,8 +10,11 @@ const base = process.env.STOCK_APP_URL ?? 'http://localhost:7300';
 const out = process.env.STOCK_RESULTS ?? 'test-results/stock-app';
 fs.mkdirSync(out, { recursive: true });
 
-const COMPONENT = 'component/default/stacktalk-excel-addin';
+const COMPONENT = 'component/default/stacktalk-excel-addin'; // API paths: kind/namespace/name
 const STREAM = 'resource/default/stock-app-demo-stream';
+// Catalog page paths: namespace/kind/name
+const COMPONENT_PAGE = 'default/component/stacktalk-excel-addin';
+const STREAM_PAGE = 'default/resource/stock-app-demo-stream';
 
 // [plugin, path, expected status for the guest]
 const routes = [
@@ -33,11 +36,11 @@ const badRoutes = [
 ];
 // [tab title, entity path, tab path, plugin id, text the tab shows when it works]
 const tabs = [
-  ['Secrets', COMPONENT, 'secrets', 'secrets', /stockprod/],
-  ['Reports', COMPONENT, 'reports', 'reports', /Service overview/],
-  ['CI', COMPONENT, 'ci', 'ci-status', /Build add-in/],
-  ['Excel add-in', COMPONENT, 'excel-addin', 'exceldna', /StackTalk\.AddIn/],
-  ['Streams', STREAM, 'streams', 'stream-viewer', /latency_ms/],
+  ['Secrets', COMPONENT_PAGE, 'secrets', 'secrets', /export stockdev/i],
+  ['Reports', COMPONENT_PAGE, 'reports', 'reports', /Service overview/],
+  ['CI', COMPONENT_PAGE, 'ci', 'ci-status', /Build add-in/],
+  ['Excel add-in', COMPONENT_PAGE, 'excel-addin', 'exceldna', /ready for release/],
+  ['Streams', STREAM_PAGE, 'streams', 'stream-viewer', /latency_ms/],
 ];
 
 const checks = [];
@@ -55,10 +58,15 @@ try {
   const pageErrors = [];
   page.on('pageerror', e => pageErrors.push(String(e)));
 
-  // Sign in the way the stock app offers: its sign-in page with the guest provider.
+  // Sign in the way the stock app offers: its default sign-in page with the guest provider,
+  // which asks again on every full page load.
+  const enter = page.getByRole('button', { name: /^enter$/i });
+  const signInIfAsked = async shown => {
+    await shown.or(enter).first().waitFor({ timeout: 30000 }).catch(() => {});
+    if (await enter.isVisible()) await enter.click();
+  };
   await page.goto(base);
-  const guest = page.getByRole('button', { name: /enter/i });
-  if (await guest.isVisible({ timeout: 20000 }).catch(() => false)) await guest.click();
+  await signInIfAsked(page.getByRole('heading').first());
   await page.waitForLoadState('networkidle');
 
   // Routes, called from the signed-in page with the guest's Backstage token.
@@ -98,7 +106,9 @@ try {
     page.on('response', onResponse);
     const errorsBefore = pageErrors.length;
     await page.goto(`${base}/catalog/${entity}/${tabPath}`);
-    const tab = page.getByRole('tab', { name: title, exact: true });
+    // The entity page's tab bar (new frontend system): links, or tabs in other layouts.
+    const tab = page.getByRole('link', { name: title, exact: true }).or(page.getByRole('tab', { name: title, exact: true })).first();
+    await signInIfAsked(tab);
     const tabShown = await tab.waitFor({ timeout: 30000 }).then(() => true, () => false);
     const textShown = await page
       .getByText(expectedText)
@@ -110,7 +120,7 @@ try {
     await page.screenshot({ path: file, fullPage: true });
     page.off('response', onResponse);
     const errorPanels = await page
-      .locator('.MuiAlert-standardError, [class*="BackstageWarningPanel"], [class*="BackstageErrorPanel"]')
+      .locator('[class*="MuiAlert-standardError"], [class*="MuiAlert-standardWarning"], [class*="WarningPanel"], [class*="ErrorPanel"]')
       .allInnerTexts();
     const bad = responses.filter(r => !/^(2|3)\d\d /.test(r));
     record(`tab ${title} on ${entity}: shown`, tabShown);
