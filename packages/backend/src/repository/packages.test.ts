@@ -16,6 +16,9 @@ const PORTAL_PARTS = [
   'techdocs-warmup-backend',
   'search-backend-module-stacktalk',
   'auth-backend-module-example-users-provider',
+  'plugin-manager',
+  'plugin-manager-backend',
+  'plugin-manager-common',
 ];
 
 interface Pkg {
