@@ -76,7 +76,8 @@ try {
   const entityShown = await title.waitFor({ timeout: 30000 }).then(() => true, () => false);
   // Without the entity page, "no CI tab" would prove nothing.
   record('entity page shown (signed in)', entityShown);
-  const ciTab = page.getByRole('tab', { name: 'CI', exact: true });
+  // The entity page's tabs (links in the new frontend system's page header).
+  const ciTab = page.locator('a, [role=tab]').filter({ hasText: /^CI$/ });
 
   if (phase === 'before') {
     record('remotes list is empty', remotes.status === 200 && listed.length === 0, `${remotes.status} ${remotes.body}`);
@@ -90,9 +91,11 @@ try {
     record('remotes list names @stacktalk/plugin-ci-status', listed.includes('@stacktalk/plugin-ci-status'), `${remotes.status} ${remotes.body.slice(0, 200)}`);
     record(`GET ${ROUTE} as guest → 200`, guestCall.status === 200, `got ${guestCall.status} ${guestCall.status === 200 ? '' : guestCall.body}`);
     record(`GET ${ROUTE} anonymous → 401`, anonCall.status === 401, `got ${anonCall.status}`);
-    const shown = await ciTab.waitFor({ timeout: 30000 }).then(() => true, () => false);
+    const shown = await ciTab.first().waitFor({ timeout: 30000 }).then(() => true, () => false);
     record('entity page has a CI tab', shown);
-    if (shown) await ciTab.click();
+    if (shown) await ciTab.first().click();
+    const onTab = await page.waitForURL(/\/ci$/, { timeout: 30000 }).then(() => true, () => false);
+    record('CI tab opened (URL …/ci)', onTab, page.url());
     const runs = await page.getByText(/Build add-in/).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
     record('CI tab shows the runs of build-addin.yml (fixture GitHub API)', runs);
     await page.waitForLoadState('networkidle').catch(() => {});
