@@ -81,6 +81,15 @@ rc=$?
 tail -n 15 "$RESULTS/stock-app-static.log"
 record_run stock-app-static $rc "$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/stock-app-static.log" | tail -n 1)"
 
+# Dynamic install test (issue 25, scripts/stock-app/dynamic.sh, docs/dynamic-plugins.md): a stock
+# app set up once for dynamic plugins gains the CI status plugin (backend bundle + frontend remote)
+# by a bundle dropped into its folder and a restart, with no code change.
+log "── dynamic install test in a stock Backstage app"
+bash scripts/stock-app/dynamic.sh > "$RESULTS/stock-app-dynamic.log" 2>&1
+rc=$?
+tail -n 15 "$RESULTS/stock-app-dynamic.log"
+record_run stock-app-dynamic $rc "$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/stock-app-dynamic.log" | tail -n 1)"
+
 # Keycloak sign-in in the browser (docs/keycloak.md): keycloak-js against the FIXTURE Keycloak
 # (oidc-provider at Keycloak's paths) — the login form, a silent second visit, a token refresh
 # without reload, sign-out; a realm user the catalog lacks is told so.
