@@ -4,7 +4,7 @@
 // Writes $STOCK_RESULTS/check-static.json and one screenshot per tab.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { checkList, guestApi, launchChromium, signInIfAsked as signIn } from './browser.mjs';
 
 const base = process.env.STOCK_APP_URL ?? 'http://localhost:7300';
 const out = process.env.STOCK_RESULTS ?? 'test-results/stock-app';
@@ -43,16 +43,9 @@ const tabs = [
   ['Streams', STREAM_PAGE, 'streams', 'stream-viewer', /latency_ms/],
 ];
 
-const checks = [];
-const record = (name, ok, detail = '') => {
-  checks.push({ name, ok, detail });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-};
+const { record, finish } = checkList();
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const pageErrors = [];
@@ -60,29 +53,14 @@ try {
 
   // Sign in the way the stock app offers: its default sign-in page with the guest provider,
   // which asks again on every full page load.
-  const enter = page.getByRole('button', { name: /^enter$/i });
-  const signInIfAsked = async shown => {
-    await shown.or(enter).first().waitFor({ timeout: 30000 }).catch(() => {});
-    if (await enter.isVisible()) await enter.click();
-  };
+  const signInIfAsked = shown => signIn(page, shown);
   await page.goto(base);
   await signInIfAsked(page.getByRole('heading').first());
   await page.waitForLoadState('networkidle');
 
   // Routes, called from the signed-in page with the guest's Backstage token.
-  const token = await page.evaluate(async () => {
-    const r = await fetch('/api/auth/guest/refresh', { headers: { 'x-requested-with': 'XMLHttpRequest' }, credentials: 'include' });
-    return r.ok ? (await r.json()).backstageIdentity?.token : undefined;
-  });
+  const { token, call } = await guestApi(page);
   record('guest token from /api/auth/guest/refresh', Boolean(token));
-  const call = (url, auth) =>
-    page.evaluate(
-      async ([u, t]) => {
-        const r = await fetch(u, { headers: t ? { authorization: `Bearer ${t}` } : {} });
-        return { status: r.status, body: (await r.text()).slice(0, 200) };
-      },
-      [url, auth],
-    );
   for (const [plugin, p, expected] of routes) {
     const url = `/api/${plugin}${p}`;
     const authed = await call(url, token);
@@ -137,8 +115,4 @@ try {
   await browser.close();
 }
 
-const passed = checks.filter(c => c.ok).length;
-const failed = checks.length - passed;
-fs.writeFileSync(path.join(out, 'check-static.json'), JSON.stringify({ passed, failed, checks }, null, 2));
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(finish(path.join(out, 'check-static.json')));

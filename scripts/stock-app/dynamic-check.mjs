@@ -8,7 +8,7 @@
 // Usage: node dynamic-check.mjs before|after
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { checkList, guestApi, launchChromium, signInIfAsked } from './browser.mjs';
 
 const phase = process.argv[2];
 if (!['before', 'after'].includes(phase)) throw new Error('usage: dynamic-check.mjs before|after');
@@ -18,16 +18,9 @@ fs.mkdirSync(out, { recursive: true });
 const ENTITY = 'component/default/stacktalk-excel-addin';
 const ROUTE = `/api/ci-status/entities/${ENTITY}/runs`;
 
-const checks = [];
-const record = (name, ok, detail = '') => {
-  checks.push({ name, ok, detail });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} [${phase}] ${name}${detail ? ` — ${detail}` : ''}`);
-};
+const { record, finish } = checkList(`[${phase}] `);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const pageErrors = [];
@@ -36,23 +29,11 @@ try {
   page.on('console', m => consoleLines.push(`${m.type()}: ${m.text()}`));
 
   await page.goto(base);
-  const guest = page.getByRole('button', { name: /enter/i });
-  if (await guest.isVisible({ timeout: 30000 }).catch(() => false)) await guest.click();
+  await signInIfAsked(page, page.getByRole('heading').first());
   await page.waitForLoadState('networkidle');
 
-  const token = await page.evaluate(async () => {
-    const r = await fetch('/api/auth/guest/refresh', { headers: { 'x-requested-with': 'XMLHttpRequest' }, credentials: 'include' });
-    return r.ok ? (await r.json()).backstageIdentity?.token : undefined;
-  });
+  const { token, call } = await guestApi(page);
   record('guest token', Boolean(token));
-  const call = (url, auth) =>
-    page.evaluate(
-      async ([u, t]) => {
-        const r = await fetch(u, { headers: t ? { authorization: `Bearer ${t}` } : {} });
-        return { status: r.status, body: (await r.text()).slice(0, 300) };
-      },
-      [url, auth],
-    );
 
   const remotes = await call('/.backstage/dynamic-features/remotes');
   const listed = remotes.status === 200 ? JSON.parse(remotes.body || '[]').map(r => r.packageName) : [];
@@ -69,10 +50,8 @@ try {
 
   // A full page load can land on the sign-in page again: enter as guest once more.
   await page.goto(`${base}/catalog/default/component/stacktalk-excel-addin`); // /catalog/:namespace/:kind/:name
-  const again = page.getByRole('button', { name: /enter/i });
   const title = page.getByText('StackTalk Excel add-in').first();
-  await again.or(title).first().waitFor({ timeout: 30000 }).catch(() => {});
-  if (await again.isVisible()) await again.click();
+  await signInIfAsked(page, title);
   const entityShown = await title.waitFor({ timeout: 30000 }).then(() => true, () => false);
   // Without the entity page, "no CI tab" would prove nothing.
   record('entity page shown (signed in)', entityShown);
@@ -113,8 +92,4 @@ try {
   await browser.close();
 }
 
-const passed = checks.filter(c => c.ok).length;
-const failed = checks.length - passed;
-fs.writeFileSync(path.join(out, `dynamic-${phase}.json`), JSON.stringify({ passed, failed, checks }, null, 2));
-console.log(`[${phase}] ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(finish(path.join(out, `dynamic-${phase}.json`)));
