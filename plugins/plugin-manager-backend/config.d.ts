@@ -12,6 +12,11 @@ export interface Config {
      */
     appPackageDir?: string;
     /**
+     * Largest dynamic plugin bundle an admin may upload (`POST /bundles`), in bytes.
+     * Default 52428800 (50 MiB).
+     */
+    maxBundleBytes?: number;
+    /**
      * Where to look for plugins to install. Default: the repository's `plugins/` folder.
      */
     sources?: Array<

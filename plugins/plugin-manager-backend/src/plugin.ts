@@ -7,6 +7,10 @@ import path from 'node:path';
 import { resolveBackendDir } from './service/inventory';
 import { PluginManagerService } from './service/PluginManagerService';
 import { createRouter } from './service/router';
+import { BundleManager } from './service/bundles';
+
+/** Default upload cap for a bundle (`pluginManager.maxBundleBytes`): 50 MiB. */
+const DEFAULT_MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
 import { readSources } from './config';
 
 /** Serves /api/plugin-manager: what is installed in this backend and what the sources offer. */
@@ -25,12 +29,15 @@ export const pluginManagerPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         instanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ config, logger, auth, discovery, httpAuth, httpRouter, permissions, permissionsRegistry, instanceMetadata, catalog }) {
+      async init({ config, logger, auth, discovery, httpAuth, httpRouter, permissions, permissionsRegistry, instanceMetadata, catalog, auditor }) {
         permissionsRegistry.addPermissions(pluginManagerPermissions);
         const rootDir = targetPaths.rootDir;
         const dynamicRoot = config.getOptionalString('dynamicPlugins.rootDirectory');
         const backendDir = resolveBackendDir(config.getOptionalString('pluginManager.backendPackageDir'), rootDir);
+        const dynamicPluginsDir = dynamicRoot ? path.resolve(rootDir, dynamicRoot) : undefined;
+        const appDir = path.resolve(rootDir, config.getOptionalString('pluginManager.appPackageDir') ?? 'packages/app');
         const service = new PluginManagerService({
           logger,
           auth,
@@ -39,11 +46,20 @@ export const pluginManagerPlugin = createBackendPlugin({
           catalog,
           config: config.get() as JsonObject,
           backendDir,
-          appDir: path.resolve(rootDir, config.getOptionalString('pluginManager.appPackageDir') ?? 'packages/app'),
-          dynamicPluginsDir: dynamicRoot ? path.resolve(rootDir, dynamicRoot) : undefined,
+          appDir,
+          dynamicPluginsDir,
           sources: readSources(config, rootDir),
         });
-        httpRouter.use(await createRouter({ httpAuth, permissions, service }));
+        const bundles = dynamicPluginsDir
+          ? new BundleManager({
+              dynamicPluginsDir,
+              backendDir,
+              appDir,
+              config: config.get() as JsonObject,
+              maxBundleBytes: config.getOptionalNumber('pluginManager.maxBundleBytes') ?? DEFAULT_MAX_BUNDLE_BYTES,
+            })
+          : undefined;
+        httpRouter.use(await createRouter({ httpAuth, permissions, service, auditor, bundles }));
       },
     });
   },

@@ -55,7 +55,9 @@ export class PluginManagerService {
 
   /** Backend packages: the backend's dependencies and the dynamic plugins folder. */
   packages(): PackageInfo[] {
-    return [...staticBackendPackages(this.o.backendDir), ...dynamicPackages(this.o.dynamicPluginsDir)];
+    const dir = this.o.dynamicPluginsDir;
+    const disabled = dir ? dynamicPackages(`${dir}.disabled`).map(p => ({ ...p, disabled: true })) : [];
+    return [...staticBackendPackages(this.o.backendDir), ...dynamicPackages(dir), ...disabled];
   }
 
   findPackage(name: string): PackageInfo | undefined {
@@ -219,6 +221,9 @@ export function statusOf(
       ? { status: 'failed', error: `${what} is not running: the dynamic plugin did not load (the backend log at start says why)` }
       : { status: 'disabled', error: `${what} is a dependency of the backend but not added to it` };
 
+  if (pkg.disabled) {
+    return { status: 'disabled', error: 'disabled by an admin: not loaded from the next start on' };
+  }
   if (pkg.registrations.length > 0) {
     const missing = pkg.registrations.filter(r =>
       r.type === 'plugin'

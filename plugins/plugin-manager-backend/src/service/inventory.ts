@@ -20,6 +20,8 @@ export interface PackageInfo {
   hasReadme: boolean;
   /** What the package's entry points register (plugins and modules), when they could be read. */
   registrations: Registration[];
+  /** A dynamic bundle an admin disabled (in `<dynamic folder>.disabled`): not loaded at start. */
+  disabled?: boolean;
 }
 
 export interface Registration {
@@ -39,7 +41,7 @@ function readJson(file: string): any | undefined {
 }
 
 /** Finds `<name>/package.json` from `fromDir`, also when the package's `exports` hide it. */
-function findPackageJson(name: string, fromDir: string): string | undefined {
+export function findPackageJson(name: string, fromDir: string): string | undefined {
   const req = createRequire(path.join(fromDir, 'package.json'));
   try {
     return req.resolve(`${name}/package.json`);

@@ -1,21 +1,25 @@
-import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
-import { pluginsReadPermission } from '@stacktalk/plugin-plugin-manager-common';
+import { pluginsManagePermission, pluginsReadPermission } from '@stacktalk/plugin-plugin-manager-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './bundles';
 import type { PluginManagerService } from './PluginManagerService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   service: PluginManagerService;
+  auditor: AuditorService;
+  /** Undefined when the backend has no dynamic plugins folder: the admin routes answer 503. */
+  bundles?: BundleManager;
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, service } = options;
+  const { httpAuth, permissions, service, auditor, bundles } = options;
   const router = Router();
 
   async function authorize(req: express.Request, permission: BasicPermission) {
@@ -51,6 +55,89 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/available', async (req, res) => {
     await authorize(req, pluginsReadPermission);
     res.json(await service.available());
+  });
+
+  /** Changes made since this backend started; they take effect at the next restart. */
+  router.get('/changes', async (req, res) => {
+    await authorize(req, pluginsReadPermission);
+    const changes = bundles?.pendingChanges() ?? [];
+    res.json({ restartNeeded: changes.length > 0, changes });
+  });
+
+  /**
+   * The admin routes: `plugins.manage`, each audited. `act` runs once the caller is allowed;
+   * its result is the answer. Validation failures answer 4xx and are audited as failed.
+   */
+  async function manage(
+    req: express.Request,
+    res: express.Response,
+    eventId: string,
+    meta: Record<string, string>,
+    act: (by: string) => Promise<object>,
+  ) {
+    const credentials = await authorize(req, pluginsManagePermission);
+    const event = await auditor.createEvent({ eventId, severityLevel: 'high', request: req, meta });
+    if (!bundles) {
+      const error = new ServiceUnavailableError('This backend has no dynamic plugins folder (dynamicPlugins.rootDirectory)');
+      await event.fail({ error });
+      throw error;
+    }
+    try {
+      const result = await act(credentials.principal.userEntityRef);
+      await event.success({ meta: { ...meta, ...(result as Record<string, string>) } });
+      res.json({ ...result, restartNeeded: true, changes: bundles.pendingChanges() });
+    } catch (error) {
+      await event.fail({ error: error as Error, meta });
+      if (error instanceof BundleRejectedError) {
+        res.status(422).json({ error: { name: error.name, message: error.message }, ...error.details });
+        return;
+      }
+      if (error instanceof BundleTooLargeError) {
+        res.status(413).json({ error: { name: error.name, message: error.message } });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  function packageParam(req: express.Request): string {
+    const name = req.params.name;
+    if (!PACKAGE_NAME.test(name)) {
+      throw new InputError('The plugin must be named by its package name (URL-encoded, @scope%2Fname)');
+    }
+    return name;
+  }
+
+  /** Upload a bundle: the body is the .tar.gz, `integrity` (sha512-<base64>) a query parameter. */
+  router.post('/bundles', async (req, res) => {
+    const integrity = req.query.integrity;
+    await manage(req, res, 'plugin-install', { source: 'upload', integrity: String(integrity ?? '') }, by =>
+      bundles!.installUpload(req, integrity, by, req.headers['content-length'] ? Number(req.headers['content-length']) : undefined),
+    );
+  });
+
+  router.post('/plugins/:name/disable', async (req, res) => {
+    await manage(req, res, 'plugin-disable', { package: req.params.name }, async by => {
+      const name = packageParam(req);
+      bundles!.disable(name, by);
+      return { package: name };
+    });
+  });
+
+  router.post('/plugins/:name/enable', async (req, res) => {
+    await manage(req, res, 'plugin-enable', { package: req.params.name }, async by => {
+      const name = packageParam(req);
+      bundles!.enable(name, by);
+      return { package: name };
+    });
+  });
+
+  router.delete('/plugins/:name', async (req, res) => {
+    await manage(req, res, 'plugin-remove', { package: req.params.name }, async by => {
+      const name = packageParam(req);
+      bundles!.remove(name, by);
+      return { package: name };
+    });
   });
 
   return router;

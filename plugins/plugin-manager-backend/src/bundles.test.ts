@@ -1,0 +1,300 @@
+/**
+ * The admin routes (upload, disable, enable, remove) through the plugin's real HTTP router in a
+ * test backend, with the portal's real permission policy (plugins.manage: admin groups only),
+ * real .tar.gz bundles built here with the `tar` package, and a temporary dynamic plugins folder.
+ * The auditor is a recorder so the audit events can be asserted.
+ */
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { StackTalkPermissionPolicy } from '@stacktalk/plugin-permission-backend-module-stacktalk-policy';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import * as tar from 'tar';
+import { pluginManagerPlugin } from './plugin';
+
+const FIXTURE_BACKEND = path.join(__filename, '..', '__testUtils__', 'fixture-backend');
+const FIXTURE_APP = path.join(__filename, '..', '__testUtils__', 'fixture-app');
+const ADMIN = mockCredentials.user.header('user:default/admin');
+const EMPLOYEE = mockCredentials.user.header('user:default/employee');
+
+const MEMBERSHIP: Record<string, string[]> = { 'user:default/admin': ['group:default/portal-admins'] };
+const userInfo = {
+  async getUserInfo(credentials: any) {
+    const ref = credentials.principal.userEntityRef;
+    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])] };
+  },
+};
+const policy = new StackTalkPermissionPolicy({
+  adminGroups: ['group:default/portal-admins'],
+  secretsAdminGroups: [],
+  productionEnvironments: ['production'],
+  userInfo,
+});
+const permissions = {
+  async authorize(requests: any[], { credentials }: any) {
+    return Promise.all(
+      requests.map(async r => {
+        const decision = await policy.handle({ permission: r.permission }, { credentials } as any);
+        return { result: decision.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      }),
+    );
+  },
+};
+
+interface AuditRecord {
+  eventId: string;
+  meta?: object;
+  outcome?: 'success' | 'fail';
+  error?: string;
+}
+const audit: AuditRecord[] = [];
+const auditorFactory = createServiceFactory({
+  service: coreServices.auditor,
+  deps: {},
+  factory: () => ({
+    async createEvent({ eventId, meta }: { eventId: string; meta?: object }) {
+      const record: AuditRecord = { eventId, meta };
+      audit.push(record);
+      return {
+        async success() {
+          record.outcome = 'success';
+        },
+        async fail({ error }: { error: Error }) {
+          record.outcome = 'fail';
+          record.error = error.message;
+        },
+      };
+    },
+  }),
+});
+
+const sri = (data: Buffer) => `sha512-${crypto.createHash('sha512').update(data).digest('base64')}`;
+
+let work: string;
+let dynamicDir: string;
+
+/** A .tar.gz of one package folder `<folder>/` (what scripts/bundle-plugin.sh makes), as bytes. */
+async function bundle(folder: string, pkg: object, files: Record<string, string> = {}): Promise<Buffer> {
+  const src = fs.mkdtempSync(path.join(work, 'src-'));
+  fs.mkdirSync(path.join(src, folder, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(src, folder, 'package.json'), JSON.stringify(pkg));
+  fs.writeFileSync(path.join(src, folder, 'dist', 'index.cjs.js'), 'module.exports = {};\n');
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(src, folder, name), content);
+  const file = path.join(src, 'bundle.tgz');
+  await tar.c({ gzip: true, file, cwd: src }, [folder]);
+  return fs.readFileSync(file);
+}
+
+const backendPkg = (name: string, extra: object = {}) => ({
+  name,
+  version: '1.0.0',
+  main: 'dist/index.cjs.js',
+  backstage: { role: 'backend-plugin', pluginId: name.split('/').pop() },
+  peerDependencies: { '@backstage/backend-plugin-api': '^1.0.0' },
+  ...extra,
+});
+
+describe('plugin-manager admin routes', () => {
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  const upload = (data: Buffer, integrity: string | undefined, auth = ADMIN) => {
+    const req = request(backend.server).post('/api/plugin-manager/bundles').set('authorization', auth).set('content-type', 'application/gzip');
+    return (integrity === undefined ? req : req.query({ integrity })).send(data);
+  };
+  const listDir = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-manager-bundles-'));
+    dynamicDir = path.join(work, 'dynamic-plugins');
+    fs.mkdirSync(dynamicDir);
+    backend = await startTestBackend({
+      features: [
+        pluginManagerPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        auditorFactory,
+        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => permissions as any }),
+        createServiceFactory({ service: coreServices.userInfo, deps: {}, factory: () => userInfo as any }),
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.rootConfig.factory({
+          data: {
+            weather: { station: 'EDDB' },
+            dynamicPlugins: { rootDirectory: dynamicDir },
+            pluginManager: { backendPackageDir: FIXTURE_BACKEND, appPackageDir: FIXTURE_APP, sources: [], maxBundleBytes: 200_000 },
+          },
+        }),
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs an uploaded bundle whose integrity, role, peers and config check out, pending a restart', async () => {
+    const data = await bundle('acme-plugin-hello-backend', backendPkg('@acme/plugin-hello-backend'), { 'README.md': '# Hello\n' });
+    audit.length = 0;
+    const res = await upload(data, sri(data));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ package: '@acme/plugin-hello-backend', version: '1.0.0', role: 'backend-plugin', restartNeeded: true });
+    expect(listDir(dynamicDir)).toEqual(['acme-plugin-hello-backend']);
+    expect(fs.readFileSync(path.join(dynamicDir, 'acme-plugin-hello-backend', 'README.md'), 'utf8')).toBe('# Hello\n');
+    expect(listDir(`${dynamicDir}.staging`)).toEqual([]);
+    expect(audit).toEqual([expect.objectContaining({ eventId: 'plugin-install', outcome: 'success' })]);
+
+    const changes = await request(backend.server).get('/api/plugin-manager/changes').set('authorization', EMPLOYEE);
+    expect(changes.status).toBe(200);
+    expect(changes.body.restartNeeded).toBe(true);
+    expect(changes.body.changes).toEqual([expect.objectContaining({ package: '@acme/plugin-hello-backend', action: 'install', by: 'user:default/admin' })]);
+  });
+
+  it('installs a frontend plugin bundle whose frontend-plugin-api range the app runs', async () => {
+    const data = await bundle('acme-plugin-hello', {
+      name: '@acme/plugin-hello',
+      version: '0.3.0',
+      backstage: { role: 'frontend-plugin' },
+      peerDependencies: { '@backstage/frontend-plugin-api': '>=0.10.0 <1.0.0' },
+    });
+    const res = await upload(data, sri(data));
+    expect(res.status).toBe(200);
+    expect(listDir(dynamicDir)).toContain('acme-plugin-hello');
+  });
+
+  it('refuses a bundle whose integrity does not match, or without one, before unpacking it', async () => {
+    const data = await bundle('acme-plugin-other-backend', backendPkg('@acme/plugin-other-backend'));
+    const other = await bundle('acme-plugin-x', backendPkg('@acme/plugin-x'));
+    audit.length = 0;
+    const mismatch = await upload(data, sri(other));
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error.message).toMatch(/integrity mismatch/);
+    expect(audit).toEqual([expect.objectContaining({ eventId: 'plugin-install', outcome: 'fail', error: expect.stringMatching(/integrity mismatch/) })]);
+
+    const missing = await upload(data, undefined);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/integrity is required/);
+    const malformed = await upload(data, 'sha1-abc');
+    expect(malformed.status).toBe(400);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-other-backend');
+    expect(listDir(`${dynamicDir}.staging`)).toEqual([]);
+  });
+
+  it('lists the missing config keys and does not install (422)', async () => {
+    const data = await bundle(
+      'acme-plugin-weather-backend',
+      backendPkg('@acme/plugin-weather-backend', { configSchema: 'config.d.ts' }),
+      { 'config.d.ts': 'export interface Config {\n  weather: {\n    /** @visibility secret */\n    apiKey: string;\n    station?: string;\n  };\n}\n' },
+    );
+    const res = await upload(data, sri(data));
+    expect(res.status).toBe(422);
+    expect(res.body.missingKeys).toEqual(['weather.apiKey']);
+    expect(res.body.error.message).toMatch(/not installed: missing config key weather.apiKey/);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-weather-backend');
+
+    // The same from a JSON schema file in the bundle (config.schema.json).
+    const json = await bundle('acme-plugin-radar-backend', backendPkg('@acme/plugin-radar-backend'), {
+      'config.schema.json': JSON.stringify({ type: 'object', properties: { radar: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] } }, required: ['radar'] }),
+    });
+    const res2 = await upload(json, sri(json));
+    expect(res2.status).toBe(422);
+    expect(res2.body.missingKeys).toEqual(['radar']);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-radar-backend');
+  }, 60_000);
+
+  it('refuses peer ranges the running framework does not satisfy (422) and roles that are not plugins (400)', async () => {
+    const old = await bundle('acme-plugin-old-backend', backendPkg('@acme/plugin-old-backend', { peerDependencies: { '@backstage/backend-plugin-api': '^0.6.0' } }));
+    const res = await upload(old, sri(old));
+    expect(res.status).toBe(422);
+    expect(res.body.problems).toEqual([expect.stringMatching(/^@backstage\/backend-plugin-api \^0\.6\.0 is required but this portal runs \d+\.\d+\.\d+/)]);
+
+    const lib = await bundle('acme-lib', { name: '@acme/lib', version: '1.0.0', main: 'dist/index.cjs.js', backstage: { role: 'node-library' } });
+    const res2 = await upload(lib, sri(lib));
+    expect(res2.status).toBe(400);
+    expect(res2.body.error.message).toMatch(/backstage.role is node-library/);
+    expect(listDir(dynamicDir)).not.toEqual(expect.arrayContaining(['acme-plugin-old-backend', 'acme-lib']));
+  });
+
+  it('refuses a bundle that clashes with a statically installed plugin (409)', async () => {
+    const data = await bundle('portal-status', backendPkg('@acme/portal-status', { backstage: { role: 'backend-plugin', pluginId: 'portal-status' } }));
+    const res = await upload(data, sri(data));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/clashes with @stacktalk\/plugin-portal-status-backend/);
+  });
+
+  it('refuses symbolic links, paths leaving the bundle, non-archives (400) and bodies over the cap (413)', async () => {
+    const src = fs.mkdtempSync(path.join(work, 'evil-'));
+    fs.mkdirSync(path.join(src, 'evil', 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'evil', 'package.json'), JSON.stringify(backendPkg('@acme/evil')));
+    fs.symlinkSync('/etc/passwd', path.join(src, 'evil', 'dist', 'index.cjs.js'));
+    await tar.c({ gzip: true, file: path.join(src, 'link.tgz'), cwd: src }, ['evil']);
+    const link = fs.readFileSync(path.join(src, 'link.tgz'));
+    const res = await upload(link, sri(link));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/evil\/dist\/index.cjs.js: SymbolicLink entries are not allowed/);
+
+    fs.mkdirSync(path.join(src, 'inner'));
+    fs.writeFileSync(path.join(src, 'outside.txt'), 'x');
+    await tar.c({ gzip: true, file: path.join(src, 'dots.tgz'), cwd: path.join(src, 'inner'), preservePaths: true }, ['../outside.txt']);
+    const dots = fs.readFileSync(path.join(src, 'dots.tgz'));
+    const res2 = await upload(dots, sri(dots));
+    expect(res2.status).toBe(400);
+    expect(res2.body.error.message).toMatch(/\.\.\/outside.txt: path leaves the bundle folder/);
+    expect(fs.existsSync(path.join(`${dynamicDir}.staging`, '..', 'outside.txt'))).toBe(false);
+
+    const junk = Buffer.from('not a tarball at all');
+    const res3 = await upload(junk, sri(junk));
+    expect(res3.status).toBe(400);
+    expect(res3.body.error.message).toMatch(/not a readable .tar.gz/);
+
+    const big = crypto.randomBytes(300_000);
+    const res4 = await upload(big, sri(big));
+    expect(res4.status).toBe(413);
+    expect(listDir(`${dynamicDir}.staging`)).toEqual([]);
+  });
+
+  it('disables, enables and removes a dynamic plugin; 404 for what is not one, 409 when already so', async () => {
+    const name = encodeURIComponent('@acme/plugin-hello-backend');
+    audit.length = 0;
+    const disabled = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/disable`).set('authorization', ADMIN);
+    expect(disabled.status).toBe(200);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-hello-backend');
+    expect(listDir(`${dynamicDir}.disabled`)).toEqual(['acme-plugin-hello-backend']);
+    const again = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/disable`).set('authorization', ADMIN);
+    expect(again.status).toBe(409);
+
+    const installed = await request(backend.server).get('/api/plugin-manager/installed').set('authorization', ADMIN);
+    expect(installed.body.packages.find((p: any) => p.package === '@acme/plugin-hello-backend')).toMatchObject({ origin: 'dynamic', status: 'disabled' });
+
+    const enabled = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/enable`).set('authorization', ADMIN);
+    expect(enabled.status).toBe(200);
+    expect(listDir(dynamicDir)).toContain('acme-plugin-hello-backend');
+    expect(listDir(`${dynamicDir}.disabled`)).toEqual([]);
+
+    const removed = await request(backend.server).delete(`/api/plugin-manager/plugins/${name}`).set('authorization', ADMIN);
+    expect(removed.status).toBe(200);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-hello-backend');
+    expect(removed.body.changes.map((c: any) => c.action)).toEqual(['install', 'install', 'disable', 'enable', 'remove']);
+    expect(audit.map(a => `${a.eventId}:${a.outcome}`)).toEqual(['plugin-disable:success', 'plugin-disable:fail', 'plugin-enable:success', 'plugin-remove:success']);
+
+    const unknown = await request(backend.server).delete(`/api/plugin-manager/plugins/${encodeURIComponent('@stacktalk/plugin-portal-status-backend')}`).set('authorization', ADMIN);
+    expect(unknown.status).toBe(404);
+    const bad = await request(backend.server).post(`/api/plugin-manager/plugins/${encodeURIComponent('../x')}/disable`).set('authorization', ADMIN);
+    expect(bad.status).toBe(400);
+  }, 60_000);
+
+  it('answers 403 to non-admins and 401 without a user, touching nothing', async () => {
+    const data = await bundle('acme-plugin-sneaky-backend', backendPkg('@acme/plugin-sneaky-backend'));
+    expect((await upload(data, sri(data), EMPLOYEE)).status).toBe(403);
+    const name = encodeURIComponent('@acme/plugin-hello');
+    expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/disable`).set('authorization', EMPLOYEE)).status).toBe(403);
+    expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/enable`).set('authorization', EMPLOYEE)).status).toBe(403);
+    expect((await request(backend.server).delete(`/api/plugin-manager/plugins/${name}`).set('authorization', EMPLOYEE)).status).toBe(403);
+    expect((await request(backend.server).delete(`/api/plugin-manager/plugins/${name}`)).status).toBe(401);
+    expect(listDir(dynamicDir)).toContain('acme-plugin-hello');
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-sneaky-backend');
+  });
+});

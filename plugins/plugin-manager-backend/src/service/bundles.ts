@@ -1,0 +1,340 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import semver from 'semver';
+import * as tar from 'tar';
+import { checkAgainstSchema, checkPackagesConfig } from './configCheck';
+import { findPackageJson, staticBackendPackages } from './inventory';
+
+/** Roles a dynamic bundle may have. */
+export const INSTALLABLE_ROLES = ['backend-plugin', 'backend-plugin-module', 'frontend-plugin'];
+
+/** Entry types a bundle may hold (no symbolic or hard links, devices or FIFOs). */
+const ALLOWED_ENTRY_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+
+/** The framework packages whose versions a bundle's peer ranges must accept. */
+const FRAMEWORK_PACKAGES = ['@backstage/backend-plugin-api', '@backstage/frontend-plugin-api'];
+
+/** 422: the bundle is well-formed but cannot run here (missing config keys, incompatible peers). */
+export class BundleRejectedError extends Error {
+  constructor(message: string, readonly details: { missingKeys?: string[]; problems: string[] }) {
+    super(message);
+    this.name = 'BundleRejectedError';
+  }
+}
+
+/** 413: the upload is larger than `pluginManager.maxBundleBytes`. */
+export class BundleTooLargeError extends Error {
+  constructor(max: number) {
+    super(`The bundle is larger than ${max} bytes (pluginManager.maxBundleBytes)`);
+    this.name = 'BundleTooLargeError';
+  }
+}
+
+export interface PendingChange {
+  package: string;
+  version?: string;
+  action: 'install' | 'disable' | 'enable' | 'remove';
+  at: string;
+  by: string;
+}
+
+export interface BundleManagerOptions {
+  /** The dynamic plugins folder (`dynamicPlugins.rootDirectory`). */
+  dynamicPluginsDir: string;
+  backendDir: string;
+  appDir?: string;
+  config: JsonObject;
+  maxBundleBytes: number;
+}
+
+/** `sha512-<base64>` (several space-separated allowed, as in npm's `dist.integrity`): the digests. */
+export function parseIntegrity(integrity: unknown): string[] {
+  if (typeof integrity !== 'string' || integrity.trim() === '') {
+    throw new InputError('integrity is required: sha512-<base64 of the SHA-512 digest of the bundle>');
+  }
+  const digests = integrity
+    .trim()
+    .split(/\s+/)
+    .filter(part => part.startsWith('sha512-'))
+    .map(part => part.slice('sha512-'.length).replace(/\?.*$/, ''));
+  if (digests.length === 0 || digests.some(d => !/^[A-Za-z0-9+/]{86}==$/.test(d))) {
+    throw new InputError(`integrity must be sha512-<base64> (88 characters of base64), got ${integrity.slice(0, 40)}`);
+  }
+  return digests;
+}
+
+/** The folder name of a package in the dynamic plugins folder: `@acme/plugin-x` → `acme-plugin-x`. */
+export function folderName(pkgName: string): string {
+  return pkgName.replace(/^@/, '').replace('/', '-');
+}
+
+function readJson(file: string): any | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Installs, disables, enables and removes dynamic plugin bundles. Everything happens in folders
+ * next to the dynamic plugins folder (`<root>.staging`, `<root>.disabled`) so the dynamic feature
+ * service, which loads every sub-folder of the root, never sees a half-unpacked or disabled bundle.
+ * What changed since this backend started is pending until the next restart (the dynamic feature
+ * service loads the folder at start).
+ */
+export class BundleManager {
+  private readonly pending: PendingChange[] = [];
+  readonly stagingDir: string;
+  readonly disabledDir: string;
+
+  constructor(private readonly o: BundleManagerOptions) {
+    this.stagingDir = `${o.dynamicPluginsDir}.staging`;
+    this.disabledDir = `${o.dynamicPluginsDir}.disabled`;
+  }
+
+  pendingChanges(): PendingChange[] {
+    return [...this.pending];
+  }
+
+  /** Disabled bundles: package folders in `<root>.disabled`. */
+  disabled(): Array<{ name: string; version: string; role?: string; dir: string }> {
+    if (!fs.existsSync(this.disabledDir)) return [];
+    return fs
+      .readdirSync(this.disabledDir, { withFileTypes: true })
+      .filter(e => e.isDirectory())
+      .map(e => ({ dir: path.join(this.disabledDir, e.name), pkg: readJson(path.join(this.disabledDir, e.name, 'package.json')) }))
+      .filter(e => e.pkg?.name)
+      .map(e => ({ name: e.pkg.name, version: e.pkg.version, role: e.pkg.backstage?.role, dir: e.dir }));
+  }
+
+  /**
+   * Receives an uploaded bundle (a .tar.gz of one package folder, as scripts/bundle-plugin.sh
+   * makes, or an npm tarball with its `package/` folder), checks its integrity before unpacking,
+   * validates it and moves it into the dynamic plugins folder.
+   */
+  async installUpload(body: Readable, integrity: unknown, by: string, declaredLength?: number) {
+    const digests = parseIntegrity(integrity);
+    fs.mkdirSync(this.stagingDir, { recursive: true });
+    const work = fs.mkdtempSync(path.join(this.stagingDir, 'upload-'));
+    try {
+      const file = path.join(work, 'bundle.tgz');
+      const digest = await this.receive(body, file, declaredLength);
+      if (!digests.includes(digest)) {
+        throw new InputError(`integrity mismatch: the bundle's SHA-512 is sha512-${digest}`);
+      }
+      const unpacked = path.join(work, 'unpacked');
+      await this.unpack(file, unpacked);
+      return await this.accept(unpacked, by);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Streams the body to `file` with the size cap; the SHA-512 of what was received, base64.
+   * Over the cap, the rest of the body is read and dropped (as Node does for an unread request
+   * body), so the client gets the 413 instead of a reset connection.
+   */
+  private async receive(body: Readable, file: string, declaredLength?: number): Promise<string> {
+    if (declaredLength !== undefined && declaredLength > this.o.maxBundleBytes) {
+      throw new BundleTooLargeError(this.o.maxBundleBytes);
+    }
+    const hash = crypto.createHash('sha512');
+    const out = fs.createWriteStream(file);
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > this.o.maxBundleBytes) continue;
+        hash.update(chunk as Buffer);
+        if (!out.write(chunk)) await new Promise(resolve => out.once('drain', resolve));
+      }
+    } finally {
+      await new Promise(resolve => out.end(resolve));
+    }
+    if (size > this.o.maxBundleBytes) {
+      throw new BundleTooLargeError(this.o.maxBundleBytes);
+    }
+    if (size === 0) {
+      throw new InputError('The request body is empty: send the bundle (.tar.gz) as the body');
+    }
+    return hash.digest('base64');
+  }
+
+  /** Lists the archive first (no links, no absolute or `..` paths), then extracts it. */
+  private async unpack(file: string, dest: string) {
+    const problems: string[] = [];
+    let entries = 0;
+    try {
+      await tar.t({
+        file,
+        strict: true,
+        onReadEntry: entry => {
+          entries++;
+          const p = entry.path;
+          if (!ALLOWED_ENTRY_TYPES.has(entry.type)) problems.push(`${p}: ${entry.type} entries are not allowed`);
+          if (path.isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.split(/[\\/]/).includes('..')) problems.push(`${p}: path leaves the bundle folder`);
+          entry.resume();
+        },
+      });
+    } catch (error) {
+      throw new InputError(`The bundle is not a readable .tar.gz: ${(error as Error).message}`);
+    }
+    if (entries === 0) {
+      throw new InputError('The bundle is not a readable .tar.gz: no entries');
+    }
+    if (problems.length > 0) {
+      throw new InputError(`Refused to unpack the bundle: ${problems.slice(0, 5).join('; ')}`);
+    }
+    fs.mkdirSync(dest, { recursive: true });
+    try {
+      await tar.x({ file, cwd: dest, strict: true, preserveOwner: false });
+    } catch (error) {
+      throw new InputError(`The bundle could not be unpacked: ${(error as Error).message}`);
+    }
+  }
+
+  /** Validates the unpacked bundle and moves it into the dynamic plugins folder. */
+  private async accept(unpacked: string, by: string) {
+    const tops = fs.readdirSync(unpacked, { withFileTypes: true });
+    const top = tops.length === 1 && tops[0].isDirectory() ? path.join(unpacked, tops[0].name) : unpacked;
+    const pkg = readJson(path.join(top, 'package.json'));
+    if (!pkg?.name || !pkg?.version) {
+      throw new InputError('The bundle holds no package.json with name and version (one package folder expected at its top)');
+    }
+    const role = pkg.backstage?.role;
+    if (!INSTALLABLE_ROLES.includes(role)) {
+      throw new InputError(`${pkg.name}: backstage.role is ${role ?? 'missing'}; a dynamic bundle must be one of ${INSTALLABLE_ROLES.join(', ')}`);
+    }
+    if (role !== 'frontend-plugin' && !pkg.main) {
+      throw new InputError(`${pkg.name}: package.json has no main (the entry the dynamic feature service loads)`);
+    }
+    const statics = staticBackendPackages(this.o.backendDir);
+    const clash = statics.find(s => s.name === pkg.name || (role === 'backend-plugin' && s.role === 'backend-plugin' && s.pluginId && s.pluginId === pkg.backstage?.pluginId));
+    if (clash) {
+      throw new ConflictError(`${pkg.name} clashes with ${clash.name} (plugin ${clash.pluginId}), installed statically in the backend`);
+    }
+
+    const problems = this.peerProblems(pkg);
+    const config = await this.configCheck(top, pkg);
+    if (problems.length > 0 || config.missingKeys.length > 0 || config.errors.length > 0) {
+      const all = [...problems, ...config.missingKeys.map(k => `missing config key ${k}`), ...config.errors];
+      throw new BundleRejectedError(`${pkg.name} ${pkg.version} was not installed: ${all.join('; ')}`, {
+        missingKeys: config.missingKeys,
+        problems: [...problems, ...config.errors],
+      });
+    }
+
+    fs.mkdirSync(this.o.dynamicPluginsDir, { recursive: true });
+    const target = path.join(this.o.dynamicPluginsDir, folderName(pkg.name));
+    const replaced = this.locate(pkg.name);
+    for (const dir of replaced) fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(top, target);
+    this.record({ package: pkg.name, version: pkg.version, action: 'install', by });
+    return { package: pkg.name, version: pkg.version, role, folder: target, replaced: replaced.length > 0 };
+  }
+
+  /** Peer ranges on the framework packages against the versions this backend and app run. */
+  private peerProblems(pkg: any): string[] {
+    const problems: string[] = [];
+    for (const name of FRAMEWORK_PACKAGES) {
+      const range: string | undefined = pkg.peerDependencies?.[name] ?? pkg.dependencies?.[name];
+      if (!range) continue;
+      const from = name.includes('frontend') ? this.o.appDir ?? this.o.backendDir : this.o.backendDir;
+      const file = findPackageJson(name, from);
+      const installed: string | undefined = file && readJson(file)?.version;
+      if (!installed) {
+        problems.push(`${name} ${range} is required but this portal does not run ${name}`);
+      } else if (!semver.validRange(range)) {
+        problems.push(`${name}: ${range} is not a version range`);
+      } else if (!semver.satisfies(installed, range, { includePrerelease: true })) {
+        problems.push(`${name} ${range} is required but this portal runs ${installed}`);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The bundle's config schema against the current config: `configSchema` of its package.json
+   * (TypeScript or JSON), else `config.schema.json` or `dist/.config-schema.json` /
+   * `dist/configSchema.json` in the bundle.
+   */
+  private async configCheck(dir: string, pkg: any) {
+    if (typeof pkg.configSchema === 'string' || typeof pkg.configSchema === 'object') {
+      const checks = await checkPackagesConfig(
+        [{ name: pkg.name, dir, configSchemaPath: typeof pkg.configSchema === 'string' ? path.join(dir, pkg.configSchema) : 'package.json' }],
+        this.o.config,
+      );
+      return checks.get(pkg.name)!;
+    }
+    for (const candidate of ['config.schema.json', 'dist/.config-schema.json', 'dist/configSchema.json']) {
+      const json = readJson(path.join(dir, candidate));
+      if (!json) continue;
+      // config-loader's serialized form ({schemas: [...]}) or a plain JSON schema.
+      const schemas: JsonObject[] = Array.isArray(json.schemas) ? json.schemas.map((s: any) => s.value) : [json];
+      const merged = { missingKeys: [] as string[], errors: [] as string[] };
+      for (const value of schemas) {
+        const check = await checkAgainstSchema({ path: candidate, value, packageName: pkg.name }, this.o.config);
+        merged.missingKeys.push(...check.missingKeys);
+        merged.errors.push(...check.errors);
+      }
+      return merged;
+    }
+    return { missingKeys: [], errors: [] };
+  }
+
+  /** Folders holding the package, active or disabled. */
+  private locate(name: string): string[] {
+    const found: string[] = [];
+    for (const root of [this.o.dynamicPluginsDir, this.disabledDir]) {
+      if (!fs.existsSync(root)) continue;
+      for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+        if (entry.isDirectory() && readJson(path.join(root, entry.name, 'package.json'))?.name === name) {
+          found.push(path.join(root, entry.name));
+        }
+      }
+    }
+    return found;
+  }
+
+  private find(name: string, where: 'active' | 'disabled'): string {
+    const root = where === 'active' ? this.o.dynamicPluginsDir : this.disabledDir;
+    const dir = this.locate(name).find(d => path.dirname(d) === root);
+    if (!dir) {
+      const elsewhere = this.locate(name).length > 0;
+      if (elsewhere) throw new ConflictError(`${name} is already ${where === 'active' ? 'disabled' : 'enabled'}`);
+      throw new NotFoundError(`${name} is not a dynamic plugin of this backend`);
+    }
+    return dir;
+  }
+
+  disable(name: string, by: string) {
+    const dir = this.find(name, 'active');
+    fs.mkdirSync(this.disabledDir, { recursive: true });
+    fs.rmSync(path.join(this.disabledDir, path.basename(dir)), { recursive: true, force: true });
+    fs.renameSync(dir, path.join(this.disabledDir, path.basename(dir)));
+    this.record({ package: name, action: 'disable', by });
+  }
+
+  enable(name: string, by: string) {
+    const dir = this.find(name, 'disabled');
+    fs.renameSync(dir, path.join(this.o.dynamicPluginsDir, path.basename(dir)));
+    this.record({ package: name, action: 'enable', by });
+  }
+
+  remove(name: string, by: string) {
+    const dirs = this.locate(name);
+    if (dirs.length === 0) throw new NotFoundError(`${name} is not a dynamic plugin of this backend`);
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    this.record({ package: name, action: 'remove', by });
+  }
+
+  private record(change: Omit<PendingChange, 'at'>) {
+    this.pending.push({ ...change, at: new Date().toISOString() });
+  }
+}
