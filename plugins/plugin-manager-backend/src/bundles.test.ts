@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { StackTalkPermissionPolicy } from '@stacktalk/plugin-permission-backend-module-stacktalk-policy';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -99,8 +100,13 @@ const backendPkg = (name: string, extra: object = {}) => ({
   ...extra,
 });
 
+// The machine running the tests is shared and slow: a generous cap per test (not a measurement).
+jest.setTimeout(60_000);
+
 describe('plugin-manager admin routes', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let registryServer: http.Server;
+  const registry: Record<string, { doc: object; tarballs: Record<string, Buffer> }> = {};
 
   const upload = (data: Buffer, integrity: string | undefined, auth = ADMIN) => {
     const req = request(backend.server).post('/api/plugin-manager/bundles').set('authorization', auth).set('content-type', 'application/gzip');
@@ -112,6 +118,44 @@ describe('plugin-manager admin routes', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-manager-bundles-'));
     dynamicDir = path.join(work, 'dynamic-plugins');
     fs.mkdirSync(dynamicDir);
+
+    // Fixture npm registry (the real registry is not for tests): package documents and tarballs.
+    registryServer = http.createServer((req, res) => {
+      const url = decodeURIComponent(req.url!.slice(1));
+      if (url.startsWith('-/v1/search')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ objects: Object.keys(registry).map(name => ({ package: { name } })) }));
+        return;
+      }
+      for (const entry of Object.values(registry)) {
+        if (entry.tarballs[url]) {
+          res.setHeader('content-type', 'application/octet-stream');
+          res.end(entry.tarballs[url]);
+          return;
+        }
+      }
+      const entry = registry[url];
+      res.statusCode = entry ? 200 : 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(entry ? entry.doc : { error: 'Not found' }));
+    });
+    await new Promise<void>(resolve => registryServer.listen(0, '127.0.0.1', resolve));
+    const registryUrl = `http://127.0.0.1:${(registryServer.address() as { port: number }).port}`;
+    const v1 = await bundle('package', backendPkg('@acme/plugin-npm-backend'));
+    const v2 = await bundle('package', { ...backendPkg('@acme/plugin-npm-backend'), version: '2.0.0' });
+    registry['@acme/plugin-npm-backend'] = {
+      doc: {
+        name: '@acme/plugin-npm-backend',
+        'dist-tags': { latest: '2.0.0' },
+        versions: {
+          '1.0.0': { ...backendPkg('@acme/plugin-npm-backend'), dist: { tarball: `${registryUrl}/t/npm-1.0.0.tgz`, integrity: sri(v1) } },
+          // The document states an integrity the tarball does not have (a tampered tarball).
+          '2.0.0': { ...backendPkg('@acme/plugin-npm-backend'), version: '2.0.0', dist: { tarball: `${registryUrl}/t/npm-2.0.0.tgz`, integrity: sri(v1) } },
+        },
+      },
+      tarballs: { 't/npm-1.0.0.tgz': v1, 't/npm-2.0.0.tgz': v2 },
+    };
+
     backend = await startTestBackend({
       features: [
         pluginManagerPlugin,
@@ -124,7 +168,12 @@ describe('plugin-manager admin routes', () => {
           data: {
             weather: { station: 'EDDB' },
             dynamicPlugins: { rootDirectory: dynamicDir },
-            pluginManager: { backendPackageDir: FIXTURE_BACKEND, appPackageDir: FIXTURE_APP, sources: [], maxBundleBytes: 200_000 },
+            pluginManager: {
+              backendPackageDir: FIXTURE_BACKEND,
+              appPackageDir: FIXTURE_APP,
+              sources: [{ name: 'fixture registry', type: 'npm', scope: '@acme', registry: registryUrl }],
+              maxBundleBytes: 200_000,
+            },
           },
         }),
       ],
@@ -133,6 +182,8 @@ describe('plugin-manager admin routes', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    registryServer?.closeAllConnections();
+    registryServer?.close();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -203,7 +254,7 @@ describe('plugin-manager admin routes', () => {
     expect(res2.status).toBe(422);
     expect(res2.body.missingKeys).toEqual(['radar']);
     expect(listDir(dynamicDir)).not.toContain('acme-plugin-radar-backend');
-  }, 60_000);
+  });
 
   it('refuses peer ranges the running framework does not satisfy (422) and roles that are not plugins (400)', async () => {
     const old = await bundle('acme-plugin-old-backend', backendPkg('@acme/plugin-old-backend', { peerDependencies: { '@backstage/backend-plugin-api': '^0.6.0' } }));
@@ -285,6 +336,35 @@ describe('plugin-manager admin routes', () => {
     const bad = await request(backend.server).post(`/api/plugin-manager/plugins/${encodeURIComponent('../x')}/disable`).set('authorization', ADMIN);
     expect(bad.status).toBe(400);
   }, 60_000);
+
+  it('installs from a configured npm source, checking the tarball against the dist.integrity of the registry document', async () => {
+    const name = encodeURIComponent('@acme/plugin-npm-backend');
+    // latest (2.0.0): the tarball does not match the integrity the document states.
+    const tampered = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/install`).set('authorization', ADMIN);
+    expect([tampered.status, tampered.body.error?.message]).toEqual([400, expect.stringMatching(/integrity mismatch/)]);
+    expect(tampered.body.error.message).toMatch(/integrity mismatch/);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-npm-backend');
+
+    const ok = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/install`).query({ version: '1.0.0' }).set('authorization', ADMIN);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ package: '@acme/plugin-npm-backend', version: '1.0.0' });
+    expect(JSON.parse(fs.readFileSync(path.join(dynamicDir, 'acme-plugin-npm-backend', 'package.json'), 'utf8')).version).toBe('1.0.0');
+
+    const unknownVersion = await request(backend.server).post(`/api/plugin-manager/plugins/${name}/install`).query({ version: '9.9.9' }).set('authorization', ADMIN);
+    expect(unknownVersion.status).toBe(404);
+    const unknown = await request(backend.server).post(`/api/plugin-manager/plugins/${encodeURIComponent('@acme/nope')}/install`).set('authorization', ADMIN);
+    expect(unknown.status).toBe(404);
+    const otherScope = await request(backend.server).post(`/api/plugin-manager/plugins/${encodeURIComponent('@other/x')}/install`).set('authorization', ADMIN);
+    expect(otherScope.status).toBe(400);
+    expect(otherScope.body.error.message).toMatch(/none of the npm sources/);
+    expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/install`).set('authorization', EMPLOYEE)).status).toBe(403);
+
+    // The Available list marks it installable (a plugin role with dist.tarball and dist.integrity).
+    const available = await request(backend.server).get('/api/plugin-manager/available').set('authorization', EMPLOYEE);
+    expect(available.body.packages).toEqual([
+      expect.objectContaining({ package: '@acme/plugin-npm-backend', latestVersion: '2.0.0', installedVersion: '1.0.0', state: 'update-available', installable: true }),
+    ]);
+  });
 
   it('answers 403 to non-admins and 401 without a user, touching nothing', async () => {
     const data = await bundle('acme-plugin-sneaky-backend', backendPkg('@acme/plugin-sneaky-backend'));

@@ -38,6 +38,7 @@ export const pluginManagerPlugin = createBackendPlugin({
         const backendDir = resolveBackendDir(config.getOptionalString('pluginManager.backendPackageDir'), rootDir);
         const dynamicPluginsDir = dynamicRoot ? path.resolve(rootDir, dynamicRoot) : undefined;
         const appDir = path.resolve(rootDir, config.getOptionalString('pluginManager.appPackageDir') ?? 'packages/app');
+        const sources = readSources(config, rootDir);
         const service = new PluginManagerService({
           logger,
           auth,
@@ -48,7 +49,7 @@ export const pluginManagerPlugin = createBackendPlugin({
           backendDir,
           appDir,
           dynamicPluginsDir,
-          sources: readSources(config, rootDir),
+          sources,
         });
         const bundles = dynamicPluginsDir
           ? new BundleManager({
@@ -57,6 +58,7 @@ export const pluginManagerPlugin = createBackendPlugin({
               appDir,
               config: config.get() as JsonObject,
               maxBundleBytes: config.getOptionalNumber('pluginManager.maxBundleBytes') ?? DEFAULT_MAX_BUNDLE_BYTES,
+              npmSources: sources.flatMap(s => (s.type === 'npm' ? [s] : [])),
             })
           : undefined;
         httpRouter.use(await createRouter({ httpAuth, permissions, service, auditor, bundles }));

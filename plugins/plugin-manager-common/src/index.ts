@@ -84,6 +84,8 @@ export interface AvailablePackage {
   /** Version installed in this backend, if any. */
   installedVersion?: string;
   state: 'not-installed' | 'installed' | 'update-available';
+  /** An npm source's package of an installable role with `dist.tarball` and `dist.integrity`: admins can install it (`POST /plugins/<name>/install`). */
+  installable?: boolean;
 }
 
 export interface AvailableResponse {

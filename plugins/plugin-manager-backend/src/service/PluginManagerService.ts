@@ -19,6 +19,7 @@ import type {
   InstalledResponse,
   PluginStatus,
 } from '@stacktalk/plugin-plugin-manager-common';
+import { INSTALLABLE_ROLES } from './bundles';
 import { checkPackagesConfig } from './configCheck';
 import { dynamicPackages, installedVersions, type PackageInfo, staticBackendPackages } from './inventory';
 import { fetchDeclaredPermissions, probeHealth } from './probes';
@@ -201,6 +202,7 @@ export class PluginManagerService {
           source: p.source,
           installedVersion,
           state,
+          installable: Boolean(p.tarball && p.integrity && p.role && INSTALLABLE_ROLES.includes(p.role)),
         };
       });
     return { packages: rows, sources };

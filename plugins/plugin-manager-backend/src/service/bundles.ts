@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import semver from 'semver';
@@ -49,6 +50,8 @@ export interface BundleManagerOptions {
   appDir?: string;
   config: JsonObject;
   maxBundleBytes: number;
+  /** npm sources of `pluginManager.sources`: where `installFromNpm` may fetch from. */
+  npmSources?: Array<{ name: string; registry: string; scope: string }>;
 }
 
 /** `sha512-<base64>` (several space-separated allowed, as in npm's `dist.integrity`): the digests. */
@@ -133,6 +136,37 @@ export class BundleManager {
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Installs a package of a configured npm source: its registry document (the given version, else
+   * the `latest` dist-tag), the tarball it names, checked against the document's `dist.integrity`,
+   * then the same validation as an upload.
+   */
+  async installFromNpm(name: string, version: string | undefined, by: string) {
+    const source = (this.o.npmSources ?? []).find(s => name.startsWith(`${s.scope.replace(/\/$/, '')}/`));
+    if (!source) {
+      throw new InputError(`${name} is in none of the npm sources (pluginManager.sources with type npm and its scope)`);
+    }
+    const registry = source.registry.replace(/\/$/, '');
+    const docResponse = await fetch(`${registry}/${name.replace('/', '%2f')}`, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (docResponse.status === 404) throw new NotFoundError(`${name} is not in ${source.name}`);
+    if (!docResponse.ok) throw new Error(`${source.name}: GET ${name}: HTTP ${docResponse.status}`);
+    const doc = await docResponse.json();
+    const wanted = version ?? doc['dist-tags']?.latest;
+    const manifest = wanted ? doc.versions?.[wanted] : undefined;
+    if (!manifest) throw new NotFoundError(`${name}@${version ?? 'latest'} is not in ${source.name}`);
+    if (!manifest.dist?.tarball || !manifest.dist?.integrity) {
+      throw new InputError(`${name}@${wanted} in ${source.name} has no dist.tarball with dist.integrity`);
+    }
+    const tarball = await fetch(manifest.dist.tarball, { signal: AbortSignal.timeout(120_000) });
+    if (!tarball.ok || !tarball.body) throw new Error(`${source.name}: GET ${manifest.dist.tarball}: HTTP ${tarball.status}`);
+    const length = tarball.headers.get('content-length');
+    const body = Readable.fromWeb(tarball.body as unknown as WebReadableStream);
+    return this.installUpload(body, manifest.dist.integrity, by, length ? Number(length) : undefined);
   }
 
   /**

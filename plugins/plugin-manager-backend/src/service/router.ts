@@ -4,6 +4,7 @@ import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permiss
 import { pluginsManagePermission, pluginsReadPermission } from '@stacktalk/plugin-plugin-manager-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import semver from 'semver';
 import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './bundles';
 import type { PluginManagerService } from './PluginManagerService';
 
@@ -114,6 +115,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await manage(req, res, 'plugin-install', { source: 'upload', integrity: String(integrity ?? '') }, by =>
       bundles!.installUpload(req, integrity, by, req.headers['content-length'] ? Number(req.headers['content-length']) : undefined),
     );
+  });
+
+  /** Install (or update) from a configured npm source: `?version=` or the latest. */
+  router.post('/plugins/:name/install', async (req, res) => {
+    const version = typeof req.query.version === 'string' ? req.query.version : undefined;
+    await manage(req, res, 'plugin-install', { source: 'npm', package: req.params.name, version: version ?? 'latest' }, async by => {
+      const name = packageParam(req);
+      if (version !== undefined && !semver.valid(version)) throw new InputError('version must be an exact version, e.g. 1.2.3');
+      return bundles!.installFromNpm(name, version, by);
+    });
   });
 
   router.post('/plugins/:name/disable', async (req, res) => {
