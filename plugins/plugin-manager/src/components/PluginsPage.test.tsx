@@ -1,8 +1,11 @@
-import { fireEvent, screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { MockPermissionApi, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { SWRConfig } from 'swr';
 import { ResponseError } from '@backstage/errors';
 import type { AvailableResponse, InstalledResponse } from '@stacktalk/plugin-plugin-manager-common';
-import { pluginManagerApiRef, type PluginManagerApi } from '../api/PluginManagerClient';
+import { BundleRejectedError, pluginManagerApiRef, type ChangesResponse, type PluginManagerApi } from '../api/PluginManagerClient';
 import { PluginsPage } from './PluginsPage';
 
 const installed: InstalledResponse = {
@@ -49,13 +52,36 @@ const available: AvailableResponse = {
   ],
 };
 
-function render(api: Partial<PluginManagerApi>) {
+const noChanges: ChangesResponse = { restartNeeded: false, changes: [] };
+
+let permissionDecisions: Array<Promise<unknown>> = [];
+
+/** The permission API answers like the portal policy: plugins.manage only for an admin. */
+function render(api: Partial<PluginManagerApi>, { admin = false } = {}) {
+  const mock = new MockPermissionApi(request =>
+    request.permission.name === 'plugins.manage' && !admin ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+  );
+  permissionDecisions = [];
+  const permissionApi = {
+    authorize: (request: any) => {
+      const decision = mock.authorize(request);
+      permissionDecisions.push(decision);
+      return decision;
+    },
+  };
+  // usePermission caches answers in SWR's global cache: a fresh cache per test, so each test
+  // gets its own permission answer.
   return renderInTestApp(
-    <TestApiProvider apis={[[pluginManagerApiRef, api]]}>
-      <PluginsPage />
-    </TestApiProvider>,
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider apis={[[pluginManagerApiRef, { changes: async () => noChanges, ...api }], [permissionApiRef, permissionApi]]}>
+        <PluginsPage />
+      </TestApiProvider>
+    </SWRConfig>,
   );
 }
+
+// The machine running the tests is shared and slow: a generous cap per test (not a measurement).
+jest.setTimeout(30_000);
 
 describe('PluginsPage', () => {
   it('shows installed backend packages with status, missing config keys, health, annotations and permissions', async () => {
@@ -97,5 +123,73 @@ describe('PluginsPage', () => {
     expect(await screen.findByTestId('available-update-available')).toHaveTextContent('update available');
     expect(screen.getByTestId('available-not-installed')).toHaveTextContent('not installed');
     expect(screen.getByText(/Source folder failed: folder \/x does not exist/)).toBeInTheDocument();
+  });
+
+  it('shows a non-admin no install, disable or remove controls', async () => {
+    await render({ installed: async () => installed, changes: async () => noChanges });
+    expect(await screen.findByText(/Backend: 2 packages/)).toBeInTheDocument();
+    // The page has its answer to plugins.manage (DENY) before the controls are looked for.
+    await waitFor(() => expect(permissionDecisions.length).toBeGreaterThan(0));
+    await act(async () => {
+      await Promise.all(permissionDecisions);
+    });
+    expect(screen.queryByTestId('upload-bundle')).not.toBeInTheDocument();
+    expect(screen.queryByText('Install a plugin bundle')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^(Disable|Enable|Remove) / })).not.toBeInTheDocument();
+    expect(screen.queryByText('Manage')).not.toBeInTheDocument();
+  });
+
+  it('lets an admin upload a bundle with its integrity and shows the missing config keys of a refused one', async () => {
+    const uploadBundle = jest.fn(async () => {
+      throw new BundleRejectedError('@acme/plugin-weather-backend 1.0.0 was not installed: missing config key weather.apiKey', ['weather.apiKey'], []);
+    });
+    await render({ installed: async () => installed, uploadBundle }, { admin: true });
+    expect(await screen.findByText(/Backend: 2 packages/)).toBeInTheDocument();
+    expect(await screen.findByText('Install a plugin bundle')).toBeInTheDocument();
+    const install = screen.getByRole('button', { name: 'Install' });
+    expect(install).toBeDisabled();
+    const file = new File([new Uint8Array([31, 139, 8])], 'weather.tgz', { type: 'application/gzip' });
+    fireEvent.change(screen.getByLabelText('Bundle file'), { target: { files: [file] } });
+    fireEvent.change(screen.getByLabelText('Integrity'), { target: { value: ' sha512-abc ' } });
+    fireEvent.click(install);
+    const missing = await screen.findByTestId('install-missing-keys');
+    expect(within(missing).getByText('weather.apiKey')).toBeInTheDocument();
+    expect(screen.getByTestId('install-error')).toHaveTextContent(/was not installed/);
+    expect(uploadBundle).toHaveBeenCalledWith(file, 'sha512-abc');
+  });
+
+  it('lets an admin disable a dynamic plugin (not a static one) and then shows that a restart is needed', async () => {
+    let changes: ChangesResponse = noChanges;
+    const manage = jest.fn(async (name: string, action: 'disable' | 'enable' | 'remove') => {
+      changes = { restartNeeded: true, changes: [{ package: name, action, at: '2026-12-04T12:01:00Z', by: 'user:default/admin' }] };
+      return { package: name, ...changes };
+    });
+    await render({ installed: async () => installed, manage, changes: async () => changes }, { admin: true });
+    expect(await screen.findByText(/Backend: 2 packages/)).toBeInTheDocument();
+    expect(screen.queryByTestId('restart-banner')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Disable @stacktalk/plugin-plugin-manager-backend' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Remove @acme/plugin-weather-backend-dynamic' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Disable @acme/plugin-weather-backend-dynamic' }));
+    const banner = await screen.findByTestId('restart-banner');
+    expect(banner).toHaveTextContent(/Restart needed/);
+    expect(banner).toHaveTextContent(/disable @acme\/plugin-weather-backend-dynamic by user:default\/admin/);
+    expect(manage).toHaveBeenCalledWith('@acme/plugin-weather-backend-dynamic', 'disable');
+  });
+
+  it('lets an admin install an installable package of a source from the Available tab; one not installable gets no button', async () => {
+    const installable: AvailableResponse = {
+      packages: [
+        { ...available.packages[0], installable: true },
+        { ...available.packages[1], installable: false },
+      ],
+      sources: available.sources,
+    };
+    const installFromSource = jest.fn(async (name: string, version?: string) => ({ package: name, version, restartNeeded: true, changes: [] }));
+    await render({ installed: async () => installed, available: async () => installable, installFromSource }, { admin: true });
+    fireEvent.click(await screen.findByRole('tab', { name: 'Available' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Install @stacktalk/plugin-new-backend' }));
+    expect(await screen.findByTestId('source-install-ok')).toHaveTextContent('@stacktalk/plugin-new-backend 1.0.0 installed: it loads when the backend restarts.');
+    expect(installFromSource).toHaveBeenCalledWith('@stacktalk/plugin-new-backend', '1.0.0');
+    expect(screen.queryByRole('button', { name: /Update @stacktalk\/plugin-plugin-manager-backend/ })).not.toBeInTheDocument();
   });
 });

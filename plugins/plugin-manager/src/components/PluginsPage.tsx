@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import {
   Content,
   EmptyState,
@@ -11,16 +11,18 @@ import {
   type TableColumn,
 } from '@backstage/core-components';
 import { appTreeApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { Box, Button, Chip, Drawer, IconButton, Tab, Tabs, Tooltip, Typography } from '@material-ui/core';
+import { Box, Button, Chip, Drawer, IconButton, Paper, Tab, Tabs, TextField, Tooltip, Typography } from '@material-ui/core';
+import { usePermission } from '@backstage/plugin-permission-react';
 import CloseIcon from '@material-ui/icons/Close';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { pluginsManagePermission } from '@stacktalk/plugin-plugin-manager-common';
 import type {
   AvailablePackage,
   HealthCheck,
   InstalledBackendPackage,
   PluginStatus,
 } from '@stacktalk/plugin-plugin-manager-common';
-import { pluginManagerApiRef } from '../api/PluginManagerClient';
+import { BundleRejectedError, type ChangesResponse, pluginManagerApiRef } from '../api/PluginManagerClient';
 import { frontendFeatures, type FrontendFeatureRow } from './frontendFeatures';
 
 const STATUS_COLOR: Record<PluginStatus, string> = { loaded: '#2e7d32', failed: '#c62828', disabled: '#757575' };
@@ -102,9 +104,118 @@ function ReadmeDrawer({ packageName, onClose }: { packageName?: string; onClose:
   );
 }
 
-function InstalledTab({ onReadme }: { onReadme: (name: string) => void }) {
+/** "Restart needed": what admins changed since the backend started (it loads bundles at start). */
+function RestartBanner({ changes }: { changes?: ChangesResponse }) {
+  if (!changes?.restartNeeded) return null;
+  return (
+    <Box mb={2} p={2} data-testid="restart-banner" style={{ backgroundColor: '#fff3e0', borderLeft: '4px solid #ef6c00' }}>
+      <Typography variant="body1"><strong>Restart needed.</strong> These changes take effect when the backend restarts:</Typography>
+      {changes.changes.map(c => (
+        <Typography key={`${c.at}-${c.package}-${c.action}`} variant="body2">
+          {c.action} <code>{c.package}</code>{c.version ? ` ${c.version}` : ''} by {c.by}
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+/** Admins: upload a bundle (.tar.gz) with the integrity its publisher states. */
+function UploadBundle({ onDone }: { onDone: () => void }) {
   const api = useApi(pluginManagerApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.installed(), [api]);
+  const [file, setFile] = useState<File | undefined>();
+  const [integrity, setIntegrity] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; message: string; missingKeys?: string[]; problems?: string[] } | undefined>();
+  const submit = async () => {
+    if (!file) return;
+    setBusy(true);
+    setResult(undefined);
+    try {
+      const r = await api.uploadBundle(file, integrity.trim());
+      setResult({ ok: true, message: `${r.package} ${r.version ?? ''} installed: it loads when the backend restarts.` });
+      onDone();
+    } catch (error) {
+      if (error instanceof BundleRejectedError) {
+        setResult({ ok: false, message: error.message, missingKeys: error.missingKeys, problems: error.problems });
+      } else {
+        setResult({ ok: false, message: (error as Error).message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Paper variant="outlined" style={{ padding: 16, marginBottom: 16 }} data-testid="upload-bundle">
+      <Typography variant="h6" gutterBottom>Install a plugin bundle</Typography>
+      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 16 }}>
+        <Button variant="outlined" component="label">
+          {file ? file.name : 'Choose bundle (.tar.gz)'}
+          <input hidden type="file" accept=".tgz,.tar.gz,application/gzip" aria-label="Bundle file" onChange={e => setFile(e.target.files?.[0])} />
+        </Button>
+        <TextField
+          label="Integrity (sha512-…)"
+          value={integrity}
+          onChange={e => setIntegrity(e.target.value)}
+          style={{ minWidth: 420 }}
+          helperText="The SHA-512 its publisher states: openssl dgst -sha512 -binary b.tgz | base64 -w0"
+          inputProps={{ 'aria-label': 'Integrity' }}
+        />
+        <Button variant="contained" color="primary" disabled={!file || !integrity.trim() || busy} onClick={submit}>
+          {busy ? 'Checking…' : 'Install'}
+        </Button>
+      </Box>
+      {result && (
+        <Box mt={2} data-testid={result.ok ? 'install-ok' : 'install-error'}>
+          <Typography variant="body2" color={result.ok ? 'primary' : 'error'}>{result.message}</Typography>
+          {result.missingKeys && result.missingKeys.length > 0 && (
+            <Box data-testid="install-missing-keys">
+              <Typography variant="body2">Missing config keys (add them to the config, then install again):</Typography>
+              {result.missingKeys.map(k => <Typography key={k} variant="body2"><code>{k}</code></Typography>)}
+            </Box>
+          )}
+        </Box>
+      )}
+    </Paper>
+  );
+}
+
+/** Admins: disable / enable / remove a dynamic plugin. */
+function ManageButtons({ row, onDone }: { row: InstalledBackendPackage; onDone: () => void }) {
+  const api = useApi(pluginManagerApiRef);
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (row.origin !== 'dynamic') return <Typography variant="caption" color="textSecondary">static</Typography>;
+  const run = async (action: 'disable' | 'enable' | 'remove') => {
+    // eslint-disable-next-line no-alert
+    if (action === 'remove' && !window.confirm(`Remove ${row.package}?`)) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.manage(row.package, action);
+      onDone();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const disabled = row.status === 'disabled';
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 4 }}>
+      <Button size="small" variant="outlined" disabled={busy} aria-label={`${disabled ? 'Enable' : 'Disable'} ${row.package}`} onClick={() => run(disabled ? 'enable' : 'disable')}>
+        {disabled ? 'Enable' : 'Disable'}
+      </Button>
+      <Button size="small" variant="outlined" disabled={busy} aria-label={`Remove ${row.package}`} onClick={() => run('remove')} style={{ color: '#c62828' }}>
+        Remove
+      </Button>
+      {error && <Typography variant="caption" color="error">{error}</Typography>}
+    </Box>
+  );
+}
+
+function InstalledTab({ onReadme, canManage, reload, onChanged }: { onReadme: (name: string) => void; canManage: boolean; reload: number; onChanged: () => void }) {
+  const api = useApi(pluginManagerApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(() => api.installed(), [api, reload]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.packages.length === 0) {
@@ -156,6 +267,9 @@ function InstalledTab({ onReadme }: { onReadme: (name: string) => void }) {
       sorting: false,
       render: r => (r.hasReadme ? <Button size="small" variant="outlined" aria-label={`README of ${r.package}`} onClick={() => onReadme(r.package)}>Read</Button> : '–'),
     },
+    ...(canManage
+      ? [{ title: 'Manage', sorting: false, render: (r: InstalledBackendPackage) => <ManageButtons row={r} onDone={onChanged} /> }]
+      : []),
   ];
   const counts = value.packages.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.status]: (acc[p.status] ?? 0) + 1 }), {});
   return (
@@ -194,9 +308,44 @@ function FrontendTab() {
   );
 }
 
-function AvailableTab() {
+type InstallResult = { package: string; ok: boolean; message: string; missingKeys?: string[] };
+
+/** Admins: install (or update to) the latest version of an npm source's package. */
+function InstallFromSource({ row, onResult }: { row: AvailablePackage; onResult: (r: InstallResult) => void }) {
+  const api = useApi(pluginManagerApiRef);
+  const [busy, setBusy] = useState(false);
+  if (!row.installable || row.state === 'installed') return null;
+  const label = row.state === 'update-available' ? 'Update' : 'Install';
+  const run = async () => {
+    setBusy(true);
+    try {
+      const r = await api.installFromSource(row.package, row.latestVersion);
+      onResult({ package: row.package, ok: true, message: `${row.package} ${r.version ?? ''} installed: it loads when the backend restarts.` });
+    } catch (e) {
+      onResult({ package: row.package, ok: false, message: (e as Error).message, missingKeys: e instanceof BundleRejectedError ? e.missingKeys : undefined });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button size="small" variant="outlined" color="primary" disabled={busy} aria-label={`${label} ${row.package}`} onClick={run}>
+      {busy ? 'Checking…' : label}
+    </Button>
+  );
+}
+
+function AvailableTab({ canManage, onChanged }: { canManage: boolean; onChanged: () => void }) {
   const api = useApi(pluginManagerApiRef);
   const { value, loading, error } = useAsyncRetry(() => api.available(), [api]);
+  // Kept here, not in the table's cells: the table re-creates its cells when the page reloads.
+  const [installResult, setInstallResult] = useState<InstallResult | undefined>();
+  const onResult = useCallback(
+    (r: InstallResult) => {
+      setInstallResult(r);
+      if (r.ok) onChanged();
+    },
+    [onChanged],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   const columns: TableColumn<AvailablePackage>[] = [
@@ -227,9 +376,23 @@ function AvailableTab() {
     },
     { title: 'Annotations', sorting: false, render: r => r.annotations.map(a => <div key={a}><code>{a}</code></div>) },
     { title: 'Source', field: 'source' },
+    ...(canManage
+      ? [{ title: 'Manage', sorting: false, render: (r: AvailablePackage) => <InstallFromSource row={r} onResult={onResult} /> }]
+      : []),
   ];
   return (
     <Box>
+      {installResult && (
+        <Box mb={2} data-testid={installResult.ok ? 'source-install-ok' : 'source-install-error'}>
+          <Typography variant="body2" color={installResult.ok ? 'primary' : 'error'}>{installResult.message}</Typography>
+          {installResult.missingKeys && installResult.missingKeys.length > 0 && (
+            <Box data-testid="source-install-missing-keys">
+              <Typography variant="body2">Missing config keys:</Typography>
+              {installResult.missingKeys.map(k => <Typography key={k} variant="body2"><code>{k}</code></Typography>)}
+            </Box>
+          )}
+        </Box>
+      )}
       {value?.sources
         .filter(s => !s.ok)
         .map(s => (
@@ -254,21 +417,28 @@ function AvailableTab() {
 
 /** Page "Plugins": what runs in this portal, from the running backend and app, and what is available. */
 export function PluginsPage() {
+  const api = useApi(pluginManagerApiRef);
   const [tab, setTab] = useState(0);
   const [readme, setReadme] = useState<string | undefined>();
+  const [reload, setReload] = useState(0);
+  const { allowed: canManage } = usePermission({ permission: pluginsManagePermission });
+  const { value: changes } = useAsyncRetry(() => api.changes(), [api, reload]);
+  const onChanged = useCallback(() => setReload(n => n + 1), []);
   return (
     <Page themeId="tool">
       <Header title="Plugins" subtitle="What runs in this portal, whether it is healthy, and what the plugin sources offer" />
       <Content>
+        <RestartBanner changes={changes} />
+        {canManage && <UploadBundle onDone={onChanged} />}
         <Tabs value={tab} onChange={(_e, v) => setTab(v)} indicatorColor="primary">
           <Tab label="Backend" />
           <Tab label="Frontend" />
           <Tab label="Available" />
         </Tabs>
         <Box mt={2}>
-          {tab === 0 && <InstalledTab onReadme={setReadme} />}
+          {tab === 0 && <InstalledTab onReadme={setReadme} canManage={canManage} reload={reload} onChanged={onChanged} />}
           {tab === 1 && <FrontendTab />}
-          {tab === 2 && <AvailableTab />}
+          {tab === 2 && <AvailableTab canManage={canManage} onChanged={onChanged} />}
         </Box>
         <ReadmeDrawer packageName={readme} onClose={() => setReadme(undefined)} />
       </Content>
