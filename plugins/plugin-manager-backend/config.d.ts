@@ -17,6 +17,13 @@ export interface Config {
      */
     maxBundleBytes?: number;
     /**
+     * `enabled: true` only where a supervisor (systemd, Kubernetes, a process manager) starts the
+     * backend again when it exits: then admins may `POST /restart`. Default false.
+     */
+    restart?: {
+      enabled?: boolean;
+    };
+    /**
      * Where to look for plugins to install. Default: the repository's `plugins/` folder.
      */
     sources?: Array<

@@ -173,6 +173,7 @@ describe('plugin-manager admin routes', () => {
               appPackageDir: FIXTURE_APP,
               sources: [{ name: 'fixture registry', type: 'npm', scope: '@acme', registry: registryUrl }],
               maxBundleBytes: 200_000,
+              restart: { enabled: true },
             },
           },
         }),
@@ -364,6 +365,24 @@ describe('plugin-manager admin routes', () => {
     expect(available.body.packages).toEqual([
       expect.objectContaining({ package: '@acme/plugin-npm-backend', latestVersion: '2.0.0', installedVersion: '1.0.0', state: 'update-available', installable: true }),
     ]);
+  });
+
+  it('restarts on request of an admin: answers 202, then sends this process SIGTERM (Backstage stops every plugin and exits)', async () => {
+    // The signal itself is intercepted: it would end the test runner.
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      expect((await request(backend.server).post('/api/plugin-manager/restart').set('authorization', EMPLOYEE)).status).toBe(403);
+      expect(kill).not.toHaveBeenCalled();
+      audit.length = 0;
+      const res = await request(backend.server).post('/api/plugin-manager/restart').set('authorization', ADMIN);
+      expect(res.status).toBe(202);
+      expect(res.body.restarting).toBe(true);
+      await new Promise(resolve => setImmediate(resolve));
+      expect(kill).toHaveBeenCalledWith(process.pid, 'SIGTERM');
+      expect(audit).toEqual([expect.objectContaining({ eventId: 'backend-restart', outcome: 'success' })]);
+    } finally {
+      kill.mockRestore();
+    }
   });
 
   it('answers 403 to non-admins and 401 without a user, touching nothing', async () => {

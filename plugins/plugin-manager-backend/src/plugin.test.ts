@@ -226,6 +226,12 @@ describe('plugin-manager backend', () => {
     const service = await request(backend.server).get('/api/plugin-manager/available').set('authorization', mockCredentials.service.header());
     expect(service.status).toBe(403);
   });
+
+  it('refuses to restart without a supervisor (pluginManager.restart.enabled unset): 409', async () => {
+    const res = await request(backend.server).post('/api/plugin-manager/restart').set('authorization', mockCredentials.user.header('user:default/admin'));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/pluginManager.restart.enabled/);
+  });
 });
 
 describe('plugin-manager backend, reading denied', () => {

@@ -61,7 +61,14 @@ export const pluginManagerPlugin = createBackendPlugin({
               npmSources: sources.flatMap(s => (s.type === 'npm' ? [s] : [])),
             })
           : undefined;
-        httpRouter.use(await createRouter({ httpAuth, permissions, service, auditor, bundles }));
+        httpRouter.use(await createRouter({
+            httpAuth,
+            permissions,
+            service,
+            auditor,
+            bundles,
+            restartEnabled: config.getOptionalBoolean('pluginManager.restart.enabled') ?? false,
+          }));
       },
     });
   },

@@ -1,5 +1,5 @@
 import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
 import { pluginsManagePermission, pluginsReadPermission } from '@stacktalk/plugin-plugin-manager-common';
 import express from 'express';
@@ -15,12 +15,14 @@ export interface RouterOptions {
   auditor: AuditorService;
   /** Undefined when the backend has no dynamic plugins folder: the admin routes answer 503. */
   bundles?: BundleManager;
+  /** `pluginManager.restart.enabled`: a supervisor respawns the backend when it exits. */
+  restartEnabled?: boolean;
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, service, auditor, bundles } = options;
+  const { httpAuth, permissions, service, auditor, bundles, restartEnabled } = options;
   const router = Router();
 
   async function authorize(req: express.Request, permission: BasicPermission) {
@@ -149,6 +151,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       bundles!.remove(name, by);
       return { package: name };
     });
+  });
+
+  /**
+   * Ends this backend gracefully for a supervisor to respawn it (Backstage's own SIGTERM
+   * handling: every plugin stopped, then exit 0), after the answer is sent. Only with
+   * `pluginManager.restart.enabled` (409 otherwise: nothing would bring the backend back).
+   */
+  router.post('/restart', async (req, res) => {
+    await authorize(req, pluginsManagePermission);
+    const event = await auditor.createEvent({ eventId: 'backend-restart', severityLevel: 'high', request: req });
+    if (!restartEnabled) {
+      const error = new ConflictError('No supervisor is configured to start the backend again (pluginManager.restart.enabled)');
+      await event.fail({ error });
+      throw error;
+    }
+    await event.success({ meta: { pendingChanges: bundles?.pendingChanges().length ?? 0 } });
+    res.on('finish', () => {
+      process.kill(process.pid, 'SIGTERM');
+    });
+    res.status(202).json({ restarting: true, changes: bundles?.pendingChanges() ?? [] });
   });
 
   return router;
