@@ -7,8 +7,6 @@
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { StackTalkPermissionPolicy } from '@stacktalk/plugin-permission-backend-module-stacktalk-policy';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,35 +15,13 @@ import path from 'node:path';
 import request from 'supertest';
 import * as tar from 'tar';
 import { pluginManagerPlugin } from './plugin';
+import { policyServices } from './__testUtils__/policyServices';
 
 const FIXTURE_BACKEND = path.join(__filename, '..', '__testUtils__', 'fixture-backend');
 const FIXTURE_APP = path.join(__filename, '..', '__testUtils__', 'fixture-app');
 const ADMIN = mockCredentials.user.header('user:default/admin');
 const EMPLOYEE = mockCredentials.user.header('user:default/employee');
 
-const MEMBERSHIP: Record<string, string[]> = { 'user:default/admin': ['group:default/portal-admins'] };
-const userInfo = {
-  async getUserInfo(credentials: any) {
-    const ref = credentials.principal.userEntityRef;
-    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])] };
-  },
-};
-const policy = new StackTalkPermissionPolicy({
-  adminGroups: ['group:default/portal-admins'],
-  secretsAdminGroups: [],
-  productionEnvironments: ['production'],
-  userInfo,
-});
-const permissions = {
-  async authorize(requests: any[], { credentials }: any) {
-    return Promise.all(
-      requests.map(async r => {
-        const decision = await policy.handle({ permission: r.permission }, { credentials } as any);
-        return { result: decision.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-      }),
-    );
-  },
-};
 
 interface AuditRecord {
   eventId: string;
@@ -161,8 +137,7 @@ describe('plugin-manager admin routes', () => {
         pluginManagerPlugin,
         catalogServiceMock.factory({ entities: [] }),
         auditorFactory,
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => permissions as any }),
-        createServiceFactory({ service: coreServices.userInfo, deps: {}, factory: () => userInfo as any }),
+        ...policyServices(),
         mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
         mockServices.rootConfig.factory({
           data: {

@@ -11,7 +11,6 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { StackTalkPermissionPolicy } from '@stacktalk/plugin-permission-backend-module-stacktalk-policy';
 import type { AvailableResponse, InstalledResponse } from '@stacktalk/plugin-plugin-manager-common';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { pluginManagerPlugin } from './plugin';
+import { policyServices } from './__testUtils__/policyServices';
 
 const FIXTURE_BACKEND = path.join(__filename, '..', '__testUtils__', 'fixture-backend');
 const FIXTURE_APP = path.join(__filename, '..', '__testUtils__', 'fixture-app');
@@ -36,29 +36,6 @@ function writePackage(dir: string, pkg: object, files: Record<string, string> = 
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
 }
 
-const MEMBERSHIP: Record<string, string[]> = { 'user:default/admin': ['group:default/portal-admins'] };
-const userInfo = {
-  async getUserInfo(credentials: any) {
-    const ref = credentials.principal.userEntityRef;
-    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])] };
-  },
-};
-const policy = new StackTalkPermissionPolicy({
-  adminGroups: ['group:default/portal-admins'],
-  secretsAdminGroups: [],
-  productionEnvironments: ['production'],
-  userInfo,
-});
-const permissions = {
-  async authorize(requests: any[], { credentials }: any) {
-    return Promise.all(
-      requests.map(async r => {
-        const decision = await policy.handle({ permission: r.permission }, { credentials } as any);
-        return { result: decision.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-      }),
-    );
-  },
-};
 
 describe('plugin-manager backend', () => {
   let dynamicDir: string;
@@ -120,8 +97,7 @@ describe('plugin-manager backend', () => {
             entity('c', { other: 'z' }),
           ],
         }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => permissions as any }),
-        createServiceFactory({ service: coreServices.userInfo, deps: {}, factory: () => userInfo as any }),
+        ...policyServices(),
         mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
         // The mock auth service with the one call it leaves out: the auth integration route
         // (the health probe's target) lists the public service keys; the mock tokens need none.
