@@ -368,6 +368,10 @@ describe('plugin-manager admin routes', () => {
     expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/enable`).set('authorization', EMPLOYEE)).status).toBe(403);
     expect((await request(backend.server).delete(`/api/plugin-manager/plugins/${name}`).set('authorization', EMPLOYEE)).status).toBe(403);
     expect((await request(backend.server).delete(`/api/plugin-manager/plugins/${name}`)).status).toBe(401);
+    // A machine token (a CI job, another plugin) manages nothing either.
+    const machine = mockCredentials.service.header();
+    expect((await upload(data, sri(data), machine)).status).toBe(403);
+    expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/disable`).set('authorization', machine)).status).toBe(403);
     expect(listDir(dynamicDir)).toContain('acme-plugin-hello');
     expect(listDir(dynamicDir)).not.toContain('acme-plugin-sneaky-backend');
   });
