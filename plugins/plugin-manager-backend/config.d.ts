@@ -17,8 +17,13 @@ export interface Config {
      */
     maxBundleBytes?: number;
     /**
-     * `enabled: true` only where a supervisor (systemd, Kubernetes, a process manager) starts the
-     * backend again when it exits: then admins may `POST /restart`. Default false.
+     * Largest size a bundle may unpack to, in bytes (the sum of its files). Default 8 × maxBundleBytes.
+     */
+    maxUnpackedBytes?: number;
+    /**
+     * `enabled: true` where a supervisor starts the backend again when it exits (Kubernetes
+     * restarts a container that exits): then an admin's change goes live by a graceful restart.
+     * Default: true under scripts/supervise.mjs (`make start`), else false.
      */
     restart?: {
       enabled?: boolean;

@@ -4,7 +4,7 @@ import {
   describeMissingEnvVars,
   findMissingEnvVars,
 } from './requiredEnv';
-import { dynamicPlugins } from './dynamic/dynamicPlugins';
+import { dynamicPlugins, dynamicPluginsStartFailed } from './dynamic/dynamicPlugins';
 
 const missingEnv = findMissingEnvVars(configPathsFromArgv(process.argv), process.env);
 if (missingEnv.length > 0) {
@@ -71,4 +71,10 @@ backend.add(import('@stacktalk/plugin-exceldna-backend'));
 // The Excel add-in section in reports (the latest build's release readiness).
 backend.add(import('@stacktalk/plugin-exceldna-backend/reports'));
 
-backend.start();
+backend.start().catch(error => {
+  // A plugin failed to start: logged, recorded for the dynamic plugin rollback, exit 1 (as an
+  // unhandled rejection would) for the supervisor or Kubernetes to start it again.
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  dynamicPluginsStartFailed(error);
+  process.exit(1);
+});

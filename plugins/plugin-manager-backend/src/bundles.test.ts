@@ -281,6 +281,15 @@ describe('plugin-manager admin routes', () => {
     const res4 = await upload(big, sri(big));
     expect(res4.status).toBe(413);
     expect(listDir(`${dynamicDir}.staging`)).toEqual([]);
+
+    // A few kilobytes that unpack to 2 MB of zeros (the cap: 8 × maxBundleBytes = 1.6 MB).
+    const bomb = await bundle('acme-plugin-bomb-backend', backendPkg('@acme/plugin-bomb-backend'), { 'zeros.bin': '\0'.repeat(2_000_000) });
+    expect(bomb.length).toBeLessThan(200_000);
+    const res5 = await upload(bomb, sri(bomb));
+    expect(res5.status).toBe(413);
+    expect(res5.body.error.message).toMatch(/unpacks to 2\d{6} bytes, more than 1600000 bytes \(pluginManager.maxUnpackedBytes\)/);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-bomb-backend');
+    expect(listDir(`${dynamicDir}.staging`)).toEqual([]);
   });
 
   it('disables, enables and removes a dynamic plugin; 404 for what is not one, 409 when already so', async () => {
@@ -349,12 +358,18 @@ describe('plugin-manager admin routes', () => {
       expect((await request(backend.server).post('/api/plugin-manager/restart').set('authorization', EMPLOYEE)).status).toBe(403);
       expect(kill).not.toHaveBeenCalled();
       audit.length = 0;
+      const pending = (await request(backend.server).get('/api/plugin-manager/changes').set('authorization', EMPLOYEE)).body;
+      expect(pending).toMatchObject({ restartNeeded: true, restartAvailable: true, boot: { id: expect.any(String) } });
       const res = await request(backend.server).post('/api/plugin-manager/restart').set('authorization', ADMIN);
       expect(res.status).toBe(202);
-      expect(res.body.restarting).toBe(true);
+      expect(res.body).toMatchObject({ restarting: true, applyId: expect.any(String), boot: pending.boot });
       await new Promise(resolve => setImmediate(resolve));
       expect(kill).toHaveBeenCalledWith(process.pid, 'SIGTERM');
       expect(audit).toEqual([expect.objectContaining({ eventId: 'backend-restart', outcome: 'success' })]);
+      // The pending changes are now the ones the next start applies (and confirms or rolls back).
+      const after = (await request(backend.server).get('/api/plugin-manager/changes').set('authorization', EMPLOYEE)).body;
+      expect(after.restartNeeded).toBe(false);
+      expect(after.applying).toMatchObject({ id: res.body.applyId, changes: pending.changes });
     } finally {
       kill.mockRestore();
     }

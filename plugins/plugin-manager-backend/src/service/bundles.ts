@@ -9,6 +9,8 @@ import semver from 'semver';
 import * as tar from 'tar';
 import { checkAgainstSchema, checkPackagesConfig } from './configCheck';
 import { findPackageJson, staticBackendPackages } from './inventory';
+import { sideFolders } from './applyChanges';
+import { ChangeJournal, type PendingChange } from './journal';
 
 /** Roles a dynamic bundle may have. */
 export const INSTALLABLE_ROLES = ['backend-plugin', 'backend-plugin-module', 'frontend-plugin'];
@@ -27,21 +29,15 @@ export class BundleRejectedError extends Error {
   }
 }
 
-/** 413: the upload is larger than `pluginManager.maxBundleBytes`. */
+/** 413: the upload is larger than `pluginManager.maxBundleBytes`, or unpacks to more than `maxUnpackedBytes`. */
 export class BundleTooLargeError extends Error {
-  constructor(max: number) {
-    super(`The bundle is larger than ${max} bytes (pluginManager.maxBundleBytes)`);
+  constructor(max: number, what = 'The bundle is larger than', setting = 'pluginManager.maxBundleBytes') {
+    super(`${what} ${max} bytes (${setting})`);
     this.name = 'BundleTooLargeError';
   }
 }
 
-export interface PendingChange {
-  package: string;
-  version?: string;
-  action: 'install' | 'disable' | 'enable' | 'remove';
-  at: string;
-  by: string;
-}
+export type { PendingChange } from './journal';
 
 export interface BundleManagerOptions {
   /** The dynamic plugins folder (`dynamicPlugins.rootDirectory`). */
@@ -50,6 +46,8 @@ export interface BundleManagerOptions {
   appDir?: string;
   config: JsonObject;
   maxBundleBytes: number;
+  /** What the bundle may unpack to (a small archive of zeros unpacks to gigabytes); default 8 × maxBundleBytes. */
+  maxUnpackedBytes?: number;
   /** npm sources of `pluginManager.sources`: where `installFromNpm` may fetch from. */
   npmSources?: Array<{ name: string; registry: string; scope: string }>;
 }
@@ -91,17 +89,19 @@ function readJson(file: string): any | undefined {
  * service loads the folder at start).
  */
 export class BundleManager {
-  private readonly pending: PendingChange[] = [];
   readonly stagingDir: string;
   readonly disabledDir: string;
+  readonly backupDir: string;
+  readonly journal: ChangeJournal;
 
   constructor(private readonly o: BundleManagerOptions) {
-    this.stagingDir = `${o.dynamicPluginsDir}.staging`;
-    this.disabledDir = `${o.dynamicPluginsDir}.disabled`;
+    ({ staging: this.stagingDir, disabled: this.disabledDir, backup: this.backupDir } = sideFolders(o.dynamicPluginsDir));
+    this.journal = new ChangeJournal(o.dynamicPluginsDir);
   }
 
+  /** Changes not yet applied (journal, so every backend on this folder sees the same). */
   pendingChanges(): PendingChange[] {
-    return [...this.pending];
+    return this.journal.read().pending;
   }
 
   /** Disabled bundles: package folders in `<root>.disabled`. */
@@ -204,12 +204,15 @@ export class BundleManager {
   private async unpack(file: string, dest: string) {
     const problems: string[] = [];
     let entries = 0;
+    let unpackedBytes = 0;
+    const maxUnpacked = this.o.maxUnpackedBytes ?? 8 * this.o.maxBundleBytes;
     try {
       await tar.t({
         file,
         strict: true,
         onReadEntry: entry => {
           entries++;
+          unpackedBytes += entry.size ?? 0;
           const p = entry.path;
           if (!ALLOWED_ENTRY_TYPES.has(entry.type)) problems.push(`${p}: ${entry.type} entries are not allowed`);
           if (path.isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.split(/[\\/]/).includes('..')) problems.push(`${p}: path leaves the bundle folder`);
@@ -221,6 +224,9 @@ export class BundleManager {
     }
     if (entries === 0) {
       throw new InputError('The bundle is not a readable .tar.gz: no entries');
+    }
+    if (unpackedBytes > maxUnpacked) {
+      throw new BundleTooLargeError(maxUnpacked, `The bundle unpacks to ${unpackedBytes} bytes, more than`, 'pluginManager.maxUnpackedBytes');
     }
     if (problems.length > 0) {
       throw new InputError(`Refused to unpack the bundle: ${problems.slice(0, 5).join('; ')}`);
@@ -267,9 +273,19 @@ export class BundleManager {
     fs.mkdirSync(this.o.dynamicPluginsDir, { recursive: true });
     const target = path.join(this.o.dynamicPluginsDir, folderName(pkg.name));
     const replaced = this.locate(pkg.name);
-    for (const dir of replaced) fs.rmSync(dir, { recursive: true, force: true });
+    // The active version it replaces is kept until the new one is live (rollback puts it back).
+    let backup: string | undefined;
+    for (const dir of replaced) {
+      if (dir === target && !backup) {
+        backup = path.join(this.backupDir, `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`, path.basename(dir));
+        fs.mkdirSync(path.dirname(backup), { recursive: true });
+        fs.renameSync(dir, backup);
+      } else {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
     fs.renameSync(top, target);
-    this.record({ package: pkg.name, version: pkg.version, action: 'install', by });
+    this.record({ package: pkg.name, version: pkg.version, action: 'install', by, role, folder: path.basename(target), backup });
     return { package: pkg.name, version: pkg.version, role, folder: target, replaced: replaced.length > 0 };
   }
 
@@ -358,7 +374,7 @@ export class BundleManager {
   enable(name: string, by: string) {
     const dir = this.find(name, 'disabled');
     fs.renameSync(dir, path.join(this.o.dynamicPluginsDir, path.basename(dir)));
-    this.record({ package: name, action: 'enable', by });
+    this.record({ package: name, action: 'enable', by, folder: path.basename(dir) });
   }
 
   remove(name: string, by: string) {
@@ -369,6 +385,6 @@ export class BundleManager {
   }
 
   private record(change: Omit<PendingChange, 'at'>) {
-    this.pending.push({ ...change, at: new Date().toISOString() });
+    this.journal.record(change);
   }
 }

@@ -7,6 +7,10 @@ import Router from 'express-promise-router';
 import semver from 'semver';
 import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './bundles';
 import type { PluginManagerService } from './PluginManagerService';
+import { restartSelf } from './restart';
+
+/** This process: the page tells a restarted backend by its boot id. */
+const BOOT = { id: `${process.pid}-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -15,14 +19,17 @@ export interface RouterOptions {
   auditor: AuditorService;
   /** Undefined when the backend has no dynamic plugins folder: the admin routes answer 503. */
   bundles?: BundleManager;
-  /** `pluginManager.restart.enabled`: a supervisor respawns the backend when it exits. */
+  /** Something starts the backend again when it exits (restart.ts `restartAvailable`). */
   restartEnabled?: boolean;
+  /** Ends the backend to be started again; default `restartSelf` (tests replace it). */
+  restart?: () => void;
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, service, auditor, bundles, restartEnabled } = options;
+  const restart = options.restart ?? restartSelf;
   const router = Router();
 
   async function authorize(req: express.Request, permission: BasicPermission) {
@@ -60,11 +67,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await service.available());
   });
 
-  /** Changes made since this backend started; they take effect at the next restart. */
+  /**
+   * Changes waiting for a restart, the set being applied (a restart under way), what became of
+   * the last ones (live, or rolled back with the error), and this process's boot id: the page
+   * polls this through a restart to show its progress.
+   */
   router.get('/changes', async (req, res) => {
     await authorize(req, pluginsReadPermission);
-    const changes = bundles?.pendingChanges() ?? [];
-    res.json({ restartNeeded: changes.length > 0, changes });
+    const state = bundles?.journal.read();
+    const changes = state?.pending ?? [];
+    res.json({
+      restartNeeded: changes.length > 0,
+      changes,
+      restartAvailable: Boolean(restartEnabled && bundles),
+      boot: BOOT,
+      applying: state?.applying,
+      history: state?.history.slice(0, 5) ?? [],
+    });
   });
 
   /**
@@ -154,23 +173,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   /**
-   * Ends this backend gracefully for a supervisor to respawn it (Backstage's own SIGTERM
-   * handling: every plugin stopped, then exit 0), after the answer is sent. Only with
-   * `pluginManager.restart.enabled` (409 otherwise: nothing would bring the backend back).
+   * Applies the pending changes: they become the set being applied (`applyId`), then this
+   * backend ends gracefully for its supervisor to start it again (Backstage's own SIGTERM
+   * handling: every plugin stopped, then exit), after the answer is sent. At the next start the
+   * changes are confirmed (the added plugins run and answer) or rolled back. Only when something
+   * starts the backend again (409 otherwise: nothing would bring it back).
    */
   router.post('/restart', async (req, res) => {
-    await authorize(req, pluginsManagePermission);
+    const credentials = await authorize(req, pluginsManagePermission);
     const event = await auditor.createEvent({ eventId: 'backend-restart', severityLevel: 'high', request: req });
     if (!restartEnabled) {
       const error = new ConflictError('No supervisor is configured to start the backend again (pluginManager.restart.enabled)');
       await event.fail({ error });
       throw error;
     }
-    await event.success({ meta: { pendingChanges: bundles?.pendingChanges().length ?? 0 } });
-    res.on('finish', () => {
-      process.kill(process.pid, 'SIGTERM');
-    });
-    res.status(202).json({ restarting: true, changes: bundles?.pendingChanges() ?? [] });
+    const changes = bundles?.pendingChanges() ?? [];
+    const applyId = bundles?.journal.beginApply(credentials.principal.userEntityRef);
+    await event.success({ meta: { pendingChanges: changes.length, applyId: applyId ?? '' } });
+    res.on('finish', () => restart());
+    res.status(202).json({ restarting: true, applyId, changes, boot: BOOT });
   });
 
   return router;

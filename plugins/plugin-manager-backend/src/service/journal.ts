@@ -1,0 +1,109 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** One admin change to the dynamic plugins folder. */
+export interface PendingChange {
+  package: string;
+  version?: string;
+  action: 'install' | 'disable' | 'enable' | 'remove';
+  at: string;
+  by: string;
+  role?: string;
+  /** The package folder's name in the dynamic plugins folder (install, enable). */
+  folder?: string;
+  /** Install over an earlier version: where that version was moved, to restore on rollback. */
+  backup?: string;
+}
+
+/** Changes the backend is starting with: set by /restart (or at start), cleared once confirmed. */
+export interface ApplyingChanges {
+  id: string;
+  changes: PendingChange[];
+  requestedAt: string;
+  requestedBy?: string;
+  /** Starts attempted with these changes (a start that crashed without a word counts too). */
+  starts: number;
+  /** The error a start with these changes ended with (recorded by the failing process). */
+  startFailure?: string;
+}
+
+/** What became of a set of changes. */
+export interface AppliedChanges {
+  id: string;
+  changes: PendingChange[];
+  requestedAt: string;
+  requestedBy?: string;
+  finishedAt: string;
+  result: 'live' | 'rolled-back';
+  /** Why it was rolled back: the loader's or the failing plugin's own error. */
+  error?: string;
+  /** The plugins the changes added, and whether each answered after the start. */
+  plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
+}
+
+export interface JournalState {
+  pending: PendingChange[];
+  applying?: ApplyingChanges;
+  /** Newest first, the last 20. */
+  history: AppliedChanges[];
+}
+
+const HISTORY = 20;
+
+/**
+ * The changes an admin made to the dynamic plugins folder and what became of them, in
+ * `<folder>.journal.json` beside the folder: it outlives the process (a restart must know what
+ * it is applying, a crashed start what to roll back), and every backend using the folder sees
+ * the same. Writes go to a temporary file renamed over the journal (never half written).
+ */
+export class ChangeJournal {
+  readonly file: string;
+
+  constructor(readonly dynamicPluginsDir: string) {
+    this.file = `${dynamicPluginsDir}.journal.json`;
+  }
+
+  read(): JournalState {
+    try {
+      const state = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      return { pending: state.pending ?? [], applying: state.applying, history: state.history ?? [] };
+    } catch {
+      return { pending: [], history: [] };
+    }
+  }
+
+  update<T>(change: (state: JournalState) => T): T {
+    const state = this.read();
+    const result = change(state);
+    state.history = state.history.slice(0, HISTORY);
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+    fs.renameSync(tmp, this.file);
+    return result;
+  }
+
+  record(change: Omit<PendingChange, 'at'>) {
+    this.update(s => {
+      s.pending.push({ ...change, at: new Date().toISOString() });
+    });
+  }
+
+  /**
+   * The pending changes become the ones being applied (merged into a set already being applied
+   * that has not been confirmed). Returns the id of that set, undefined when there is nothing.
+   */
+  beginApply(by?: string): string | undefined {
+    return this.update(s => {
+      if (s.pending.length === 0) return s.applying?.id;
+      if (s.applying) {
+        s.applying.changes.push(...s.pending);
+      } else {
+        s.applying = { id: crypto.randomUUID(), changes: s.pending, requestedAt: new Date().toISOString(), requestedBy: by, starts: 0 };
+      }
+      s.pending = [];
+      return s.applying.id;
+    });
+  }
+}
