@@ -1,0 +1,70 @@
+// Runs the backend and starts it again when it asks to be (the Plugins page applies an admin's
+// change by a graceful restart) or when it fails to start, the way Kubernetes restarts a
+// container: node scripts/supervise.mjs -- <command> [args...]
+//
+// - The child gets STACKTALK_SUPERVISOR_RESTART_FILE (plugin-manager-backend restart.ts); when it
+//   exits having written that file, it is started again at once.
+// - An exit with an error is followed by a new start too (a failed start with new dynamic
+//   plugins is rolled back by the next one), unless it failed 3 times within 10 minutes.
+// - Any other exit (0, or ended by a signal from outside) ends the supervisor with its status.
+// - SIGINT / SIGTERM to the supervisor go to the child and end supervision.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const separator = process.argv.indexOf('--');
+const command = separator >= 0 ? process.argv.slice(separator + 1) : process.argv.slice(2);
+if (command.length === 0) {
+  console.error('usage: node scripts/supervise.mjs -- <command> [args...]');
+  process.exit(2);
+}
+
+const restartFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stacktalk-supervisor-')), 'restart-requested');
+const say = message => console.error(`[supervisor] ${new Date().toISOString()} ${message}`);
+const failures = [];
+let child;
+let stopping = false;
+
+function start() {
+  fs.rmSync(restartFile, { force: true });
+  child = spawn(command[0], command.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, STACKTALK_SUPERVISOR_RESTART_FILE: restartFile },
+  });
+  say(`started ${path.basename(command[0])} (pid ${child.pid})`);
+  child.on('exit', (code, signal) => {
+    const asked = fs.existsSync(restartFile);
+    if (stopping) {
+      fs.rmSync(path.dirname(restartFile), { recursive: true, force: true });
+      process.exit(code ?? 1);
+    }
+    if (asked) {
+      say(`the backend asked to be started again (exit ${code ?? signal}); starting it`);
+      start();
+      return;
+    }
+    if (code !== 0 && code !== null) {
+      const now = Date.now();
+      failures.push(now);
+      while (failures.length > 0 && now - failures[0] > 10 * 60_000) failures.shift();
+      if (failures.length < 3) {
+        say(`the backend exited with ${code}; starting it again (failure ${failures.length} of 3 in 10 min)`);
+        setTimeout(start, 1000);
+        return;
+      }
+      say(`the backend exited with ${code} ${failures.length} times in 10 minutes; giving up`);
+    }
+    fs.rmSync(path.dirname(restartFile), { recursive: true, force: true });
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    child?.kill(signal);
+  });
+}
+
+start();
