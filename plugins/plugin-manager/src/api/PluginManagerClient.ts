@@ -15,6 +15,8 @@ export interface PluginManagerApi {
   installFromSource(packageName: string, version?: string): Promise<ManageResult>;
   /** Admins: disable, enable or remove a dynamic plugin. */
   manage(packageName: string, action: 'disable' | 'enable' | 'remove'): Promise<ManageResult>;
+  /** Admins: apply the pending changes by a graceful restart of the backend. */
+  restart(): Promise<RestartResponse>;
 }
 
 export interface PendingChange {
@@ -25,9 +27,40 @@ export interface PendingChange {
   by: string;
 }
 
+/** What became of a set of applied changes (the backend confirms them after its start). */
+export interface AppliedChanges {
+  id: string;
+  changes: PendingChange[];
+  requestedAt: string;
+  requestedBy?: string;
+  finishedAt: string;
+  result: 'live' | 'rolled-back';
+  error?: string;
+  plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
+}
+
+export interface BootInfo {
+  id: string;
+  startedAt: string;
+}
+
 export interface ChangesResponse {
   restartNeeded: boolean;
   changes: PendingChange[];
+  /** Something starts the backend again when it exits: changes can be applied from the page. */
+  restartAvailable?: boolean;
+  boot?: BootInfo;
+  /** Changes a restart is applying (until the backend confirms or rolls them back). */
+  applying?: { id: string; changes: PendingChange[]; requestedAt: string; starts: number };
+  /** Newest first. */
+  history?: AppliedChanges[];
+}
+
+export interface RestartResponse {
+  restarting: boolean;
+  applyId?: string;
+  changes: PendingChange[];
+  boot: BootInfo;
 }
 
 export interface ManageResult extends ChangesResponse {
@@ -89,6 +122,10 @@ export class PluginManagerClient implements PluginManagerApi {
   async installFromSource(packageName: string, version?: string): Promise<ManageResult> {
     const query = version ? `?version=${encodeURIComponent(version)}` : '';
     return (await this.get(`/plugins/${encodeURIComponent(packageName)}/install${query}`, { method: 'POST' })).json();
+  }
+
+  async restart(): Promise<RestartResponse> {
+    return (await this.get('/restart', { method: 'POST' })).json();
   }
 
   async manage(packageName: string, action: 'disable' | 'enable' | 'remove'): Promise<ManageResult> {

@@ -188,8 +188,90 @@ describe('PluginsPage', () => {
     await render({ installed: async () => installed, available: async () => installable, installFromSource }, { admin: true });
     fireEvent.click(await screen.findByRole('tab', { name: 'Available' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Install @stacktalk/plugin-new-backend' }));
-    expect(await screen.findByTestId('source-install-ok')).toHaveTextContent('@stacktalk/plugin-new-backend 1.0.0 installed: it loads when the backend restarts.');
+    expect(await screen.findByTestId('source-install-ok')).toHaveTextContent('@stacktalk/plugin-new-backend 1.0.0 accepted.');
     expect(installFromSource).toHaveBeenCalledWith('@stacktalk/plugin-new-backend', '1.0.0');
     expect(screen.queryByRole('button', { name: /Update @stacktalk\/plugin-plugin-manager-backend/ })).not.toBeInTheDocument();
+  });
+
+  describe('where something starts the backend again, a change goes live at once', () => {
+    const change = { package: '@acme/plugin-weather-backend-dynamic', action: 'disable' as const, at: '2026-12-04T12:01:00Z', by: 'user:default/admin' };
+    const oldBoot = { id: 'boot-1', startedAt: '2026-12-04T12:00:00Z' };
+    const newBoot = { id: 'boot-2', startedAt: '2026-12-04T12:02:00Z' };
+
+    /** /changes through a restart: the old process, then no answer, then the new one before and after it confirms. */
+    function restartingBackend(result: 'live' | 'rolled-back') {
+      const answers: Array<() => ChangesResponse> = [
+        () => ({ restartNeeded: false, changes: [], restartAvailable: true, boot: oldBoot }),
+        () => {
+          throw new TypeError('Failed to fetch');
+        },
+        () => ({ restartNeeded: false, changes: [], restartAvailable: true, boot: newBoot, applying: { id: 'apply-1', changes: [change], requestedAt: '', starts: 1 } }),
+        () => ({
+          restartNeeded: false,
+          changes: [],
+          restartAvailable: true,
+          boot: newBoot,
+          history: [
+            {
+              id: 'apply-1',
+              changes: [change],
+              requestedAt: '',
+              finishedAt: '2026-12-04T12:02:30Z',
+              result,
+              error: result === 'rolled-back' ? "Plugin 'weather' startup failed; caused by Error: no station" : undefined,
+              plugins: [{ package: change.package, pluginId: 'weather', answering: result === 'live' }],
+            },
+          ],
+        }),
+      ];
+      let restarted = false;
+      let polls = 0;
+      return {
+        restart: jest.fn(async () => {
+          restarted = true;
+          return { restarting: true, applyId: 'apply-1', changes: [change], boot: oldBoot };
+        }),
+        changes: jest.fn(async () => {
+          if (!restarted) return { restartNeeded: false, changes: [], restartAvailable: true, boot: oldBoot };
+          const answer = answers[Math.min(polls++, answers.length - 1)];
+          return answer();
+        }),
+      };
+    }
+
+    it('disabling a plugin restarts the backend and follows it: stopping, starting, then live with what answers', async () => {
+      const backend = restartingBackend('live');
+      const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
+      await render({ installed: async () => installed, manage, ...backend }, { admin: true });
+      fireEvent.click(await screen.findByRole('button', { name: `Disable ${change.package}` }));
+      const progress = await screen.findByTestId('apply-progress');
+      expect(backend.restart).toHaveBeenCalledTimes(1);
+      await waitFor(() => expect(progress).toHaveAttribute('data-phase', 'starting'), { timeout: 10_000 });
+      expect(await screen.findByTestId('apply-live', {}, { timeout: 10_000 })).toHaveTextContent(/Live after [\d.]+ s\. @acme\/plugin-weather-backend-dynamic \(weather\): answering/);
+      expect(screen.getByRole('button', { name: 'Reload the page' })).toBeInTheDocument();
+    });
+
+    it('a change the backend rolled back shows the error, and the page does not claim it is live', async () => {
+      const backend = restartingBackend('rolled-back');
+      const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
+      await render({ installed: async () => installed, manage, ...backend }, { admin: true });
+      fireEvent.click(await screen.findByRole('button', { name: `Disable ${change.package}` }));
+      expect(await screen.findByTestId('apply-error', {}, { timeout: 10_000 })).toHaveTextContent("Plugin 'weather' startup failed; caused by Error: no station");
+      expect(screen.getByTestId('apply-progress')).toHaveAttribute('data-phase', 'rolled-back');
+      expect(screen.queryByTestId('apply-live')).not.toBeInTheDocument();
+    });
+
+    it('without anything to start the backend again, a change waits in the Restart needed banner (no restart)', async () => {
+      const restart = jest.fn();
+      const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
+      let changed = false;
+      const changes = jest.fn(async () => (changed ? { restartNeeded: true, changes: [change], restartAvailable: false } : noChanges));
+      await render({ installed: async () => installed, manage: async (...args) => { changed = true; return manage(...args); }, changes, restart }, { admin: true });
+      fireEvent.click(await screen.findByRole('button', { name: `Disable ${change.package}` }));
+      expect(await screen.findByTestId('restart-banner')).toHaveTextContent('disable @acme/plugin-weather-backend-dynamic');
+      expect(screen.queryByTestId('apply-progress')).not.toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /Apply now/ })).not.toBeInTheDocument();
+      expect(restart).not.toHaveBeenCalled();
+    });
   });
 });

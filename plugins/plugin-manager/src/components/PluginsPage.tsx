@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Content,
   EmptyState,
@@ -22,7 +22,8 @@ import type {
   InstalledBackendPackage,
   PluginStatus,
 } from '@stacktalk/plugin-plugin-manager-common';
-import { BundleRejectedError, type ChangesResponse, pluginManagerApiRef } from '../api/PluginManagerClient';
+import { BundleRejectedError, pluginManagerApiRef } from '../api/PluginManagerClient';
+import { ApplyProgress, ChangesBanner, useApplyChanges } from './ApplyPanel';
 import { frontendFeatures, type FrontendFeatureRow } from './frontendFeatures';
 
 const STATUS_COLOR: Record<PluginStatus, string> = { loaded: '#2e7d32', failed: '#c62828', disabled: '#757575' };
@@ -104,23 +105,8 @@ function ReadmeDrawer({ packageName, onClose }: { packageName?: string; onClose:
   );
 }
 
-/** "Restart needed": what admins changed since the backend started (it loads bundles at start). */
-function RestartBanner({ changes }: { changes?: ChangesResponse }) {
-  if (!changes?.restartNeeded) return null;
-  return (
-    <Box mb={2} p={2} data-testid="restart-banner" style={{ backgroundColor: '#fff3e0', borderLeft: '4px solid #ef6c00' }}>
-      <Typography variant="body1"><strong>Restart needed.</strong> These changes take effect when the backend restarts:</Typography>
-      {changes.changes.map(c => (
-        <Typography key={`${c.at}-${c.package}-${c.action}`} variant="body2">
-          {c.action} <code>{c.package}</code>{c.version ? ` ${c.version}` : ''} by {c.by}
-        </Typography>
-      ))}
-    </Box>
-  );
-}
-
 /** Admins: upload a bundle (.tar.gz) with the integrity its publisher states. */
-function UploadBundle({ onDone }: { onDone: () => void }) {
+function UploadBundle({ onDone }: { onDone: (startedAt: number) => void }) {
   const api = useApi(pluginManagerApiRef);
   const [file, setFile] = useState<File | undefined>();
   const [integrity, setIntegrity] = useState('');
@@ -128,12 +114,13 @@ function UploadBundle({ onDone }: { onDone: () => void }) {
   const [result, setResult] = useState<{ ok: boolean; message: string; missingKeys?: string[]; problems?: string[] } | undefined>();
   const submit = async () => {
     if (!file) return;
+    const startedAt = Date.now();
     setBusy(true);
     setResult(undefined);
     try {
       const r = await api.uploadBundle(file, integrity.trim());
-      setResult({ ok: true, message: `${r.package} ${r.version ?? ''} installed: it loads when the backend restarts.` });
-      onDone();
+      setResult({ ok: true, message: `${r.package} ${r.version ?? ''} accepted.` });
+      onDone(startedAt);
     } catch (error) {
       if (error instanceof BundleRejectedError) {
         setResult({ ok: false, message: error.message, missingKeys: error.missingKeys, problems: error.problems });
@@ -180,7 +167,7 @@ function UploadBundle({ onDone }: { onDone: () => void }) {
 }
 
 /** Admins: disable / enable / remove a dynamic plugin. */
-function ManageButtons({ row, onDone }: { row: InstalledBackendPackage; onDone: () => void }) {
+function ManageButtons({ row, onDone }: { row: InstalledBackendPackage; onDone: (startedAt: number) => void }) {
   const api = useApi(pluginManagerApiRef);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -188,11 +175,12 @@ function ManageButtons({ row, onDone }: { row: InstalledBackendPackage; onDone: 
   const run = async (action: 'disable' | 'enable' | 'remove') => {
     // eslint-disable-next-line no-alert
     if (action === 'remove' && !window.confirm(`Remove ${row.package}?`)) return;
+    const startedAt = Date.now();
     setBusy(true);
     setError(undefined);
     try {
       await api.manage(row.package, action);
-      onDone();
+      onDone(startedAt);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -213,7 +201,7 @@ function ManageButtons({ row, onDone }: { row: InstalledBackendPackage; onDone: 
   );
 }
 
-function InstalledTab({ onReadme, canManage, reload, onChanged }: { onReadme: (name: string) => void; canManage: boolean; reload: number; onChanged: () => void }) {
+function InstalledTab({ onReadme, canManage, reload, onChanged }: { onReadme: (name: string) => void; canManage: boolean; reload: number; onChanged: (startedAt: number) => void }) {
   const api = useApi(pluginManagerApiRef);
   const { value, loading, error, retry } = useAsyncRetry(() => api.installed(), [api, reload]);
   if (loading) return <Progress />;
@@ -308,7 +296,7 @@ function FrontendTab() {
   );
 }
 
-type InstallResult = { package: string; ok: boolean; message: string; missingKeys?: string[] };
+type InstallResult = { package: string; ok: boolean; message: string; missingKeys?: string[]; startedAt?: number };
 
 /** Admins: install (or update to) the latest version of an npm source's package. */
 function InstallFromSource({ row, onResult }: { row: AvailablePackage; onResult: (r: InstallResult) => void }) {
@@ -317,10 +305,11 @@ function InstallFromSource({ row, onResult }: { row: AvailablePackage; onResult:
   if (!row.installable || row.state === 'installed') return null;
   const label = row.state === 'update-available' ? 'Update' : 'Install';
   const run = async () => {
+    const startedAt = Date.now();
     setBusy(true);
     try {
       const r = await api.installFromSource(row.package, row.latestVersion);
-      onResult({ package: row.package, ok: true, message: `${row.package} ${r.version ?? ''} installed: it loads when the backend restarts.` });
+      onResult({ package: row.package, ok: true, message: `${row.package} ${r.version ?? ''} accepted.`, startedAt });
     } catch (e) {
       onResult({ package: row.package, ok: false, message: (e as Error).message, missingKeys: e instanceof BundleRejectedError ? e.missingKeys : undefined });
     } finally {
@@ -334,7 +323,7 @@ function InstallFromSource({ row, onResult }: { row: AvailablePackage; onResult:
   );
 }
 
-function AvailableTab({ canManage, onChanged }: { canManage: boolean; onChanged: () => void }) {
+function AvailableTab({ canManage, onChanged }: { canManage: boolean; onChanged: (startedAt: number) => void }) {
   const api = useApi(pluginManagerApiRef);
   const { value, loading, error } = useAsyncRetry(() => api.available(), [api]);
   // Kept here, not in the table's cells: the table re-creates its cells when the page reloads.
@@ -342,7 +331,7 @@ function AvailableTab({ canManage, onChanged }: { canManage: boolean; onChanged:
   const onResult = useCallback(
     (r: InstallResult) => {
       setInstallResult(r);
-      if (r.ok) onChanged();
+      if (r.ok) onChanged(r.startedAt ?? Date.now());
     },
     [onChanged],
   );
@@ -423,12 +412,26 @@ export function PluginsPage() {
   const [reload, setReload] = useState(0);
   const { allowed: canManage } = usePermission({ permission: pluginsManagePermission });
   const { value: changes } = useAsyncRetry(() => api.changes(), [api, reload]);
-  const onChanged = useCallback(() => setReload(n => n + 1), []);
+  const refresh = useCallback(() => setReload(n => n + 1), []);
+  const { state: applyState, apply } = useApplyChanges(refresh);
+  // Where something starts the backend again, a change goes live at once by a graceful restart.
+  const restartAvailable = useRef(false);
+  useEffect(() => {
+    if (changes) restartAvailable.current = Boolean(changes.restartAvailable);
+  }, [changes]);
+  const onChanged = useCallback(
+    (startedAt: number) => {
+      refresh();
+      if (restartAvailable.current) apply(startedAt);
+    },
+    [refresh, apply],
+  );
   return (
     <Page themeId="tool">
       <Header title="Plugins" subtitle="What runs in this portal, whether it is healthy, and what the plugin sources offer" />
       <Content>
-        <RestartBanner changes={changes} />
+        {applyState && <ApplyProgress state={applyState} />}
+        {!applyState && <ChangesBanner changes={changes} canManage={canManage} onApply={() => apply()} />}
         {canManage && <UploadBundle onDone={onChanged} />}
         <Tabs value={tab} onChange={(_e, v) => setTab(v)} indicatorColor="primary">
           <Tab label="Backend" />
