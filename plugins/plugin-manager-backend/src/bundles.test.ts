@@ -148,7 +148,8 @@ describe('plugin-manager admin routes', () => {
               appPackageDir: FIXTURE_APP,
               sources: [{ name: 'fixture registry', type: 'npm', scope: '@acme', registry: registryUrl }],
               maxBundleBytes: 200_000,
-              restart: { enabled: true },
+              // The grace timer (exit if connections stay open) must not fire in the test runner.
+              restart: { enabled: true, graceSeconds: 86_400 },
             },
           },
         }),
@@ -228,8 +229,18 @@ describe('plugin-manager admin routes', () => {
     });
     const res2 = await upload(json, sri(json));
     expect(res2.status).toBe(422);
-    expect(res2.body.missingKeys).toEqual(['radar']);
+    // The whole object is missing: what to add is its required key.
+    expect(res2.body.missingKeys).toEqual(['radar.url']);
     expect(listDir(dynamicDir)).not.toContain('acme-plugin-radar-backend');
+
+    // A schema that does not compile: refused with the reason, not a server error.
+    const bad = await bundle('acme-plugin-odd-backend', backendPkg('@acme/plugin-odd-backend'), {
+      'config.schema.json': JSON.stringify({ $schema: 'https://example.invalid/no-such-meta-schema', type: 'object' }),
+    });
+    const res3 = await upload(bad, sri(bad));
+    expect(res3.status).toBe(422);
+    expect(res3.body.error.message).toMatch(/its config schema could not be used: .*no-such-meta-schema/);
+    expect(listDir(dynamicDir)).not.toContain('acme-plugin-odd-backend');
   });
 
   it('refuses peer ranges the running framework does not satisfy (422) and roles that are not plugins (400)', async () => {

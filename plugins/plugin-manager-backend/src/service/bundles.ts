@@ -261,7 +261,11 @@ export class BundleManager {
     }
 
     const problems = this.peerProblems(pkg);
-    const config = await this.configCheck(top, pkg);
+    // A schema that does not compile is the bundle's fault: refused (422) with the reason.
+    const config = await this.configCheck(top, pkg).catch(error => ({
+      missingKeys: [] as string[],
+      errors: [`its config schema could not be used: ${(error as Error).message}`],
+    }));
     if (problems.length > 0 || config.missingKeys.length > 0 || config.errors.length > 0) {
       const all = [...problems, ...config.missingKeys.map(k => `missing config key ${k}`), ...config.errors];
       throw new BundleRejectedError(`${pkg.name} ${pkg.version} was not installed: ${all.join('; ')}`, {

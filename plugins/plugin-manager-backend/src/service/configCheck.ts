@@ -25,6 +25,20 @@ export function missingKeysFromMessages(messages: string[]): { missing: string[]
   return { missing: [...new Set(missing)].sort(), other };
 }
 
+/**
+ * A missing key whose schema is an object with required properties stands for those: `pager`
+ * missing entirely means `pager.routingKey` is what to add (recursively, to the leaves).
+ */
+export function expandMissingKey(schema: JsonObject, key: string): string[] {
+  let node: any = schema;
+  for (const part of key.split('.')) {
+    node = node?.properties?.[part];
+  }
+  const required: unknown = node?.required;
+  if (!Array.isArray(required) || required.length === 0) return [key];
+  return required.flatMap(child => expandMissingKey(schema, `${key}.${child}`));
+}
+
 /** Validates one schema (as config-loader serializes it) against the current config. */
 export async function checkAgainstSchema(schema: SchemaEntry, config: JsonObject): Promise<ConfigCheck> {
   const loaded = await loadConfigSchema({
@@ -35,7 +49,9 @@ export async function checkAgainstSchema(schema: SchemaEntry, config: JsonObject
     return { state: 'complete', missingKeys: [], errors: [] };
   } catch (error) {
     const messages: string[] = (error as { messages?: string[] }).messages ?? [String((error as Error).message)];
-    const { missing, other } = missingKeysFromMessages(messages);
+    const found = missingKeysFromMessages(messages);
+    const missing = [...new Set(found.missing.flatMap(key => expandMissingKey(schema.value, key)))].sort();
+    const other = found.other;
     return { state: missing.length > 0 ? 'missing' : 'invalid', missingKeys: missing, errors: other };
   }
 }
