@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Dynamic install test (issue 25): a stock Backstage app made by @backstage/create-app (the
-# static test's harness, lib.sh, in its own folder), set up ONCE for dynamic plugins
+# Dynamic install test (issue 25): a stock Backstage app made by @backstage/create-app and
+# installed with npm (the static test's harness, lib.sh: its own copy of the run's installed
+# stock app, made here when this test runs alone), set up ONCE for dynamic plugins
 # (dynamic-setup.mjs: Backstage's dynamic feature service in the backend, our frontend loader in
-# the app, dynamicPlugins.rootDirectory), installed and built. Then, with no code change:
+# the app, dynamicPlugins.rootDirectory), `npm install` of what the setup adds, and built.
+# Then, with no code change:
 #   before: empty dynamic-plugins-root → the CI status routes 404, no CI tab;
 #   a bundle drop: the CI status backend and frontend bundles (scripts/bundle-plugin.sh) copied
 #   into dynamic-plugins-root, the backend restarted;
@@ -30,10 +32,11 @@ dynamic_pack_loader() {
     npm pack --pack-destination "$STOCK_APP_WORK/loader")
 }
 
-# Create, set up once, install, build: each stage stamped with the run id (like
-# stock_app_prepare), so a second run with the same STOCK_APP_RUN resumes where it stopped.
+# Copy the installed stock app, set up once, install what the setup adds, build: each stage
+# stamped with the run id (like stock_app_prepare), so a second run with the same STOCK_APP_RUN
+# resumes where it stopped.
 stage_done() { [ -f "$STOCK_APP_WORK/stage-$1" ] && [ "$(cat "$STOCK_APP_WORK/stage-$1")" = "$STOCK_APP_RUN" ]; }
-STAGES=(pack-loader create setup install build bundle)
+STAGES=(pack-loader copy setup install-setup build bundle)
 stage() {
   local name=$1 what=$2 estimate=$3 s later=0; shift 3
   if stage_done "$name"; then log "$what: already done in this run"; return; fi
@@ -48,9 +51,10 @@ dynamic_setup() { node "$STOCK_HARNESS/dynamic-setup.mjs" "$STOCK_APP_DIR" "$(ls
 dynamic_prepare() {
   mkdir -p "$STOCK_APP_WORK"; touch "$STOCK_RESULTS/timings.txt"
   stage pack-loader "packing the frontend dynamic feature loader" "30 s" dynamic_pack_loader &&
-    stage create "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10 s" stock_create &&
+    { stage_done copy || stock_base_prepare; } &&
+    stage copy "copying the installed stock app (node_modules hard-linked)" "10 s" stock_copy_base "$STOCK_APP_DIR" &&
     stage setup "setting it up for dynamic plugins (the one change)" "1 s" dynamic_setup &&
-    stage install "installing the stock app (npm)" "several min" stock_install &&
+    stage install-setup "installing what the setup adds (npm, into the copied install)" "1-2 min" stock_install &&
     stage build "building the stock app" "a few min" stock_build
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The stock Backstage app harness (sourced). One stock app per test run, made by
-# `@backstage/create-app` in a temporary folder, installed with npm, with our packed plugins
-# installed into it and its frontend built. The static install test (static.sh) and the dynamic
-# install test use the same app:
-#   stock_app_prepare                 create + install + build, once per STOCK_APP_RUN
+# `@backstage/create-app` in a temporary folder and installed with npm, once: the static install
+# test (static.sh) and the dynamic install test (dynamic.sh) each get their own copy of that
+# installed app (node_modules hard-linked, seconds instead of a second npm install of several
+# minutes), then make their own changes, install what those add and build:
+#   stock_app_prepare                 static: pack, the app, our tarballs, build (once per STOCK_APP_RUN)
+#   stock_base_prepare / stock_copy_base DEST   the created + installed app, and a copy of it
 #   stock_app_start_backend [CFG...]  start its backend (extra --config files) and wait for it
 #   stock_app_stop_backend
 #   stock_app_chromium NAME ARGS...   run a Chromium check (scripts/stock-app/NAME.mjs)
@@ -18,6 +20,9 @@ STOCK_YARN_VERSION=1.22.22
 export STOCK_APP_RUN=${STOCK_APP_RUN:-$$}
 STOCK_APP_WORK=${STOCK_APP_WORK:-/tmp/stacktalk-stock-app}
 STOCK_APP_DIR="$STOCK_APP_WORK/app"
+# The created and installed stock app, shared by the tests of one run (stock_base_prepare).
+STOCK_BASE_WORK=${STOCK_BASE_WORK:-/tmp/stacktalk-stock-app-base}
+STOCK_BASE_DIR="$STOCK_BASE_WORK/app"
 STOCK_TARBALLS=${STOCK_TARBALLS:-$STOCK_APP_WORK/tarballs}
 STOCK_RESULTS=${STOCK_RESULTS:-$ROOT/test-results/stock-app}
 export STOCK_APP_PORT=${STOCK_APP_PORT:-7300}
@@ -46,17 +51,18 @@ stock_pack() {
   fi
 }
 
-stock_create() {
-  rm -rf "$STOCK_APP_DIR"; mkdir -p "$STOCK_APP_DIR"
+stock_create() { # stock_create DIR: create-app, adapted for npm (adapt-for-npm.mjs)
+  local dir=$1 versions="$STOCK_BASE_WORK/create-app"
+  rm -rf "$dir"; mkdir -p "$dir"
   # BACKSTAGE_APP_NAME answers create-app's one prompt (the app's name).
   BACKSTAGE_APP_NAME=stock-app npx -y -p "yarn@$STOCK_YARN_VERSION" \
     -p "@backstage/create-app@$STOCK_CREATE_APP_VERSION" \
-    backstage-create-app --skip-install --path "$STOCK_APP_DIR" < /dev/null
+    backstage-create-app --skip-install --path "$dir" < /dev/null
   # create-app's version table (the release's exact versions) for adapt-for-npm.mjs
-  rm -rf "$STOCK_APP_WORK/create-app"; mkdir -p "$STOCK_APP_WORK/create-app"
-  (cd "$STOCK_APP_WORK/create-app" && npm pack --silent "@backstage/create-app@$STOCK_CREATE_APP_VERSION" > /dev/null &&
+  rm -rf "$versions"; mkdir -p "$versions"
+  (cd "$versions" && npm pack --silent "@backstage/create-app@$STOCK_CREATE_APP_VERSION" > /dev/null &&
     tar -xzf ./*.tgz)
-  node "$STOCK_HARNESS/adapt-for-npm.mjs" "$STOCK_APP_DIR" "$STOCK_APP_WORK/create-app/package/dist/lib/versions.cjs.js"
+  node "$STOCK_HARNESS/adapt-for-npm.mjs" "$dir" "$versions/package/dist/lib/versions.cjs.js"
 }
 
 # better-sqlite3 (a stock backend dependency) downloads a prebuilt binary from GitHub, which is
@@ -74,9 +80,54 @@ stock_sqlite_prebuild() {
   export npm_config_better_sqlite3_local_prebuilds="$dir"
 }
 
-stock_install() {
+stock_install() { # stock_install [DIR]: npm install in the app (default $STOCK_APP_DIR)
   stock_sqlite_prebuild
-  (cd "$STOCK_APP_DIR" && npm install --legacy-peer-deps --no-audit --no-fund --prefer-offline)
+  (cd "${1:-$STOCK_APP_DIR}" && npm install --legacy-peer-deps --no-audit --no-fund --prefer-offline)
+}
+
+# The base is unchanged since it was made: no file in it written after its stamp (a file shared by
+# hard link with a copy and written in place there would show here).
+stock_base_unchanged() {
+  [ -z "$(find "$STOCK_BASE_DIR" -newer "$STOCK_BASE_WORK/prepared" -type f -print -quit 2>/dev/null)" ]
+}
+
+# stock_base_prepare: the stock app created (create-app, adapt-for-npm.mjs) and installed (npm) in
+# $STOCK_BASE_DIR, once per STOCK_APP_RUN; a second test of the run finds it ready (made again if
+# a file in it changed since). Under a lock: two runs of the harness at once share the folder.
+stock_base_prepare() {
+  local stamp="$STOCK_BASE_WORK/prepared" status=0 fd
+  mkdir -p "$STOCK_BASE_WORK"
+  exec {fd}> "$STOCK_BASE_WORK.lock"
+  flock "$fd"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$STOCK_APP_RUN" ] && stock_base_unchanged; then
+    log "stock app already created and installed in this run ($STOCK_BASE_DIR)"
+  else
+    rm -f "$stamp"
+    run_with_progress "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10-40 s" "$STOCK_RESULTS/logs/create.log" \
+      timed create stock_create "$STOCK_BASE_DIR" &&
+      run_with_progress "installing the stock app (npm, warm cache)" "several min" "$STOCK_RESULTS/logs/install.log" \
+        timed install stock_install "$STOCK_BASE_DIR" &&
+      echo "$STOCK_APP_RUN" > "$stamp" || status=$?
+  fi
+  exec {fd}>&-
+  return "$status"
+}
+
+# stock_copy_base DEST: a copy of the installed base app whose node_modules files are hard links
+# to the base's (cp -al: seconds, no disk). npm replaces a package by extracting it into a new
+# folder, never by writing into the old files, so installs in the copy leave the base and the
+# other copies alone. The files that are written in place get their own copy: everything
+# outside node_modules (package.json, lockfile, sources, app-config.yaml: the tests edit them)
+# and npm's hidden lockfiles (node_modules/.package-lock.json).
+stock_copy_base() {
+  local dest=$1 f
+  rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
+  cp -al "$STOCK_BASE_DIR" "$dest" || return
+  { find "$dest" -name node_modules -prune -o -type f -print0
+    find "$dest" -path '*/node_modules/.package-lock.json' -type f -print0
+  } | while IFS= read -r -d '' f; do
+    cp -p "$f" "$f.own" && mv -f "$f.own" "$f" || exit 1
+  done
 }
 
 stock_install_plugins() {
@@ -89,7 +140,8 @@ stock_build() {
   (cd "$STOCK_APP_DIR/packages/app" && npx backstage-cli package build)
 }
 
-# Create, install and build once per STOCK_APP_RUN (test.sh exports one id for all its steps).
+# Pack, copy the installed stock app, install our tarballs into it and build, once per
+# STOCK_APP_RUN (test.sh exports one id for all its steps).
 stock_app_prepare() {
   local stamp="$STOCK_APP_WORK/prepared"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$STOCK_APP_RUN" ]; then
@@ -98,8 +150,8 @@ stock_app_prepare() {
   rm -f "$stamp"; mkdir -p "$STOCK_APP_WORK"; : > "$STOCK_RESULTS/timings.txt"
   local L="$STOCK_RESULTS/logs"; mkdir -p "$L"
   run_with_progress "packing the plugins" "about 2 min" "$L/pack.log" timed pack stock_pack &&
-    run_with_progress "creating a stock app with create-app $STOCK_CREATE_APP_VERSION" "10 s" "$L/create.log" timed create stock_create &&
-    run_with_progress "installing the stock app (npm, warm cache)" "several min" "$L/install.log" timed install stock_install &&
+    stock_base_prepare &&
+    run_with_progress "copying the installed stock app (node_modules hard-linked)" "10 s" "$L/copy.log" timed copy stock_copy_base "$STOCK_APP_DIR" &&
     run_with_progress "installing the plugin tarballs" "about 1 min" "$L/install-plugins.log" timed install-plugins stock_install_plugins &&
     run_with_progress "building the stock app" "a few min" "$L/build.log" timed build stock_build &&
     echo "$STOCK_APP_RUN" > "$stamp"
