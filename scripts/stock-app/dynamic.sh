@@ -25,11 +25,14 @@ L="$STOCK_RESULTS/logs"; mkdir -p "$L"
 cleanup() { stock_app_stop_backend; stock_stop_github_fixture; }
 trap cleanup EXIT
 
-# The loader tarball (our package, built and packed the way scripts/pack-plugins.sh packs).
+# The loader tarball (our package, built and packed the way scripts/pack-plugins.sh packs: by
+# scripts/pack-plugins.mjs, from a staging folder). Not `npm pack` in the package: its prepack
+# rewrites the package's package.json and leaves it newer than the portal's build, which the
+# next ensure_built (the Keycloak step of test.sh) then took for a change and rebuilt the app.
 dynamic_pack_loader() {
   mkdir -p "$STOCK_APP_WORK/loader"; rm -f "$STOCK_APP_WORK/loader"/*.tgz
-  (cd plugins/frontend-dynamic-feature-loader && npx backstage-cli package build &&
-    npm pack --pack-destination "$STOCK_APP_WORK/loader")
+  (cd plugins/frontend-dynamic-feature-loader && npx backstage-cli package build) &&
+    node scripts/pack-plugins.mjs "$STOCK_APP_WORK/loader" plugins/frontend-dynamic-feature-loader
 }
 
 # Copy the installed stock app, set up once, install what the setup adds, build: each stage
