@@ -27,6 +27,11 @@ export interface Config {
      */
     restart?: {
       enabled?: boolean;
+      /**
+       * Seconds a restart waits for open connections (long polls, live streams) before the
+       * process exits anyway; requests finish well within it. Default 10.
+       */
+      graceSeconds?: number;
     };
     /**
      * Where to look for plugins to install. Default: the repository's `plugins/` folder.

@@ -6,11 +6,13 @@ import { pluginManagerPermissions } from '@stacktalk/plugin-plugin-manager-commo
 import path from 'node:path';
 import { resolveBackendDir } from './service/inventory';
 import { PluginManagerService } from './service/PluginManagerService';
-import { createRouter } from './service/router';
+import os from 'node:os';
+import { BOOT, createRouter } from './service/router';
+import { RollingRestarts } from './service/rolling';
 import { BundleManager } from './service/bundles';
 import { confirmDynamicPluginsStart } from './service/applyChanges';
 import { probeHealth } from './service/probes';
-import { restartAvailable, restartSelf } from './service/restart';
+import { restartAvailable, restartGraceMs, restartSelf } from './service/restart';
 
 import { readSources } from './config';
 
@@ -34,9 +36,9 @@ export const pluginManagerPlugin = createBackendPlugin({
         instanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
-        lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
       },
-      async init({ config, logger, auth, discovery, httpAuth, httpRouter, permissions, permissionsRegistry, instanceMetadata, catalog, auditor, lifecycle }) {
+      async init({ config, logger, auth, discovery, httpAuth, httpRouter, permissions, permissionsRegistry, instanceMetadata, catalog, auditor, rootLifecycle }) {
         permissionsRegistry.addPermissions(pluginManagerPermissions);
         const rootDir = targetPaths.rootDir;
         const dynamicRoot = config.getOptionalString('dynamicPlugins.rootDirectory');
@@ -57,6 +59,7 @@ export const pluginManagerPlugin = createBackendPlugin({
           sources,
         });
         const restartEnabled = restartAvailable(config);
+        const graceMs = restartGraceMs(config);
         const bundles = dynamicPluginsDir
           ? new BundleManager({
               dynamicPluginsDir,
@@ -75,12 +78,13 @@ export const pluginManagerPlugin = createBackendPlugin({
             auditor,
             bundles,
             restartEnabled,
+            restart: () => restartSelf(graceMs),
           }));
-        // Changes this start applies (scripts and the dynamic feature loader set them up): live
-        // when every plugin they add runs and answers, else rolled back (restarting if an earlier
-        // version was put back and something starts the backend again).
+        // Changes this start applies (the backend's dynamic feature loader set them up): once
+        // every plugin has started (root lifecycle), live when every plugin they add runs and
+        // answers, else rolled back (restarting if an earlier version was put back).
         if (dynamicPluginsDir) {
-          lifecycle.addStartupHook(async () => {
+          rootLifecycle.addStartupHook(async () => {
             await confirmDynamicPluginsStart({
               dynamicPluginsDir,
               log: logger,
@@ -93,10 +97,31 @@ export const pluginManagerPlugin = createBackendPlugin({
                 };
               },
               restart: () => {
-                if (restartEnabled) restartSelf();
+                if (restartEnabled) restartSelf(graceMs);
               },
             }).catch(error => logger.error(`Confirming the dynamic plugin changes failed: ${error}`));
           });
+        }
+        rootLifecycle.addStartupHook(() => {
+          service.warmUp().catch(error => logger.warn(`Config schema warm-up failed: ${error}`));
+        });
+        // Replicas sharing the folder catch up with applied changes one at a time.
+        if (dynamicPluginsDir && restartEnabled) {
+          const rolling = new RollingRestarts({
+            dynamicPluginsDir,
+            replicaId: process.env.STACKTALK_REPLICA_ID ?? `${os.hostname()}:${config.getOptionalNumber('backend.listen.port') ?? 7007}`,
+            boot: BOOT,
+            restart: () => restartSelf(graceMs),
+            log: logger,
+          });
+          let timer: NodeJS.Timeout | undefined;
+          rootLifecycle.addStartupHook(() => {
+            timer = setInterval(() => {
+              rolling.tick().catch(error => logger.warn(`Rolling restart check failed: ${error}`));
+            }, 3000);
+            timer.unref();
+          });
+          rootLifecycle.addShutdownHook(() => clearInterval(timer));
         }
       },
     });

@@ -56,9 +56,19 @@ export function undoChanges(dynamicPluginsDir: string, changes: PendingChange[])
   return { restored };
 }
 
+/** The folder generation this process loaded (set by `prepareDynamicPluginsStart`). */
+let loaded: number | undefined;
+export function loadedGeneration(): number | undefined {
+  return loaded;
+}
+
 function finish(journal: ChangeJournal, applying: ApplyingChanges, entry: Omit<AppliedChanges, 'id' | 'changes' | 'requestedAt' | 'requestedBy' | 'finishedAt'>) {
   journal.update(s => {
     if (s.applying?.id === applying.id) s.applying = undefined;
+    // Live: what this process loaded is what every replica should run. Rolled back: the folder
+    // is as it was (its generation moves on, the generation to run does not).
+    if (entry.result === 'live' && loaded !== undefined) s.liveGeneration = loaded;
+    if (entry.result === 'rolled-back') s.generation = (s.generation ?? 0) + 1;
     s.history.unshift({
       id: applying.id,
       changes: applying.changes,
@@ -84,6 +94,11 @@ function finish(journal: ChangeJournal, applying: ApplyingChanges, entry: Omit<A
 export function prepareDynamicPluginsStart(dynamicPluginsDir: string, log: Log) {
   const journal = new ChangeJournal(dynamicPluginsDir);
   journal.beginApply();
+  prepareStart(journal, dynamicPluginsDir, log);
+  loaded = journal.read().generation ?? 0;
+}
+
+function prepareStart(journal: ChangeJournal, dynamicPluginsDir: string, log: Log) {
   const applying = journal.read().applying;
   if (!applying) return;
   if (applying.startFailure || applying.starts >= 2) {
@@ -120,8 +135,8 @@ export function loadError(dynamicPluginsDir: string, change: PendingChange): str
   const dir = path.join(dynamicPluginsDir, change.folder ?? '');
   try {
     const req = createRequire(path.join(dir, 'package.json'));
-    const loaded = req(dir);
-    const feature = loaded?.default ?? loaded;
+    const entry = req(dir);
+    const feature = entry?.default ?? entry;
     if (feature?.$$type !== '@backstage/BackendFeature') {
       return `${change.package}: its entry point's default export is not a backend feature`;
     }

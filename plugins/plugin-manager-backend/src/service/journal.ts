@@ -42,11 +42,28 @@ export interface AppliedChanges {
   plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
 }
 
+/** A backend process using the folder, as it last reported itself (every few seconds). */
+export interface ReplicaState {
+  bootId: string;
+  startedAt: string;
+  seenAt: string;
+  /** The folder generation this process loaded at its start. */
+  loadedGeneration: number;
+}
+
 export interface JournalState {
   pending: PendingChange[];
   applying?: ApplyingChanges;
   /** Newest first, the last 20. */
   history: AppliedChanges[];
+  /** Bumped by every change to the folder's content (a change recorded, a rollback). */
+  generation?: number;
+  /** The generation every backend on the folder should run: set when changes are confirmed live. */
+  liveGeneration?: number;
+  /** Backends using the folder, by replica id (rolling restarts). */
+  replicas?: Record<string, ReplicaState>;
+  /** The one replica allowed to restart now to catch up (one at a time), until `until`. */
+  rolling?: { holder: string; since: string; until: string };
 }
 
 const HISTORY = 20;
@@ -67,7 +84,7 @@ export class ChangeJournal {
   read(): JournalState {
     try {
       const state = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      return { pending: state.pending ?? [], applying: state.applying, history: state.history ?? [] };
+      return { ...state, pending: state.pending ?? [], history: state.history ?? [] };
     } catch {
       return { pending: [], history: [] };
     }
@@ -87,6 +104,7 @@ export class ChangeJournal {
   record(change: Omit<PendingChange, 'at'>) {
     this.update(s => {
       s.pending.push({ ...change, at: new Date().toISOString() });
+      s.generation = (s.generation ?? 0) + 1;
     });
   }
 

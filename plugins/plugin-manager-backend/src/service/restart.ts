@@ -15,12 +15,25 @@ export function restartAvailable(config: Config): boolean {
   return config.getOptionalBoolean('pluginManager.restart.enabled') ?? Boolean(process.env[SUPERVISOR_RESTART_FILE_ENV]);
 }
 
+/** `pluginManager.restart.graceSeconds`: how long a restart waits for open connections. */
+export function restartGraceMs(config: Config): number {
+  return (config.getOptionalNumber('pluginManager.restart.graceSeconds') ?? 10) * 1000;
+}
+
 /**
  * Ends this backend gracefully to be started again: tells the supervisor (if any), then sends
- * itself SIGTERM; Backstage's own handler stops every plugin (in-flight requests finish) and exits.
+ * itself SIGTERM; Backstage's own handler stops every plugin and closes the HTTP server, which
+ * waits for open connections. Requests finish in well under the grace period, but long polls
+ * (the events bus holds them 55 s) and live streams do not end on their own: after `graceMs` the
+ * process exits anyway, as Kubernetes ends a pod after its termination grace period. Their
+ * clients reconnect to the new process.
  */
-export function restartSelf() {
+export function restartSelf(graceMs = 10_000) {
   const file = process.env[SUPERVISOR_RESTART_FILE_ENV];
   if (file) fs.writeFileSync(file, `${new Date().toISOString()}\n`);
+  setTimeout(() => {
+    process.stderr.write(`restart: open connections still there after ${graceMs / 1000} s; exiting\n`);
+    process.exit(0);
+  }, graceMs).unref();
   process.kill(process.pid, 'SIGTERM');
 }

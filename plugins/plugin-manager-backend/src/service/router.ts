@@ -8,9 +8,10 @@ import semver from 'semver';
 import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './bundles';
 import type { PluginManagerService } from './PluginManagerService';
 import { restartSelf } from './restart';
+import { replicasView } from './rolling';
 
 /** This process: the page tells a restarted backend by its boot id. */
-const BOOT = { id: `${process.pid}-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
+export const BOOT = { id: `${process.pid}-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -83,6 +84,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       boot: BOOT,
       applying: state?.applying,
       history: state?.history.slice(0, 5) ?? [],
+      // Backends sharing the folder, and whether each runs the live set (rolling restarts).
+      replicas: state ? replicasView(state) : [],
     });
   });
 
