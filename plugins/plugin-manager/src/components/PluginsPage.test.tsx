@@ -263,10 +263,13 @@ describe('PluginsPage', () => {
 
     it('without anything to start the backend again, a change waits in the Restart needed banner (no restart)', async () => {
       const restart = jest.fn();
-      const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
       let changed = false;
+      const manage = async () => {
+        changed = true;
+        return { package: change.package, restartNeeded: true, changes: [change] };
+      };
       const changes = jest.fn(async () => (changed ? { restartNeeded: true, changes: [change], restartAvailable: false } : noChanges));
-      await render({ installed: async () => installed, manage: async (...args) => { changed = true; return manage(...args); }, changes, restart }, { admin: true });
+      await render({ installed: async () => installed, manage, changes, restart }, { admin: true });
       fireEvent.click(await screen.findByRole('button', { name: `Disable ${change.package}` }));
       expect(await screen.findByTestId('restart-banner')).toHaveTextContent('disable @acme/plugin-weather-backend-dynamic');
       expect(screen.queryByTestId('apply-progress')).not.toBeInTheDocument();

@@ -419,10 +419,11 @@ export function PluginsPage() {
   useEffect(() => {
     if (changes) restartAvailable.current = Boolean(changes.restartAvailable);
   }, [changes]);
+  // The tables reload once the backend confirmed the change (not while it restarts).
   const onChanged = useCallback(
     (startedAt: number) => {
-      refresh();
       if (restartAvailable.current) apply(startedAt);
+      else refresh();
     },
     [refresh, apply],
   );
