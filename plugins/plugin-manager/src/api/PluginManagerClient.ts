@@ -54,6 +54,17 @@ export interface ChangesResponse {
   applying?: { id: string; changes: PendingChange[]; requestedAt: string; starts: number };
   /** Newest first. */
   history?: AppliedChanges[];
+  /** Backends sharing the dynamic plugins folder; `current`: it runs the live set. */
+  replicas?: ReplicaInfo[];
+}
+
+export interface ReplicaInfo {
+  id: string;
+  bootId: string;
+  startedAt: string;
+  seenAt: string;
+  current: boolean;
+  restarting: boolean;
 }
 
 export interface RestartResponse {

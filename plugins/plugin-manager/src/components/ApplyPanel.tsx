@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Box, Button, LinearProgress, Step, StepLabel, Stepper, Typography } from '@material-ui/core';
-import { type AppliedChanges, type ChangesResponse, pluginManagerApiRef } from '../api/PluginManagerClient';
+import { type AppliedChanges, type ChangesResponse, pluginManagerApiRef, type ReplicaInfo } from '../api/PluginManagerClient';
 
 /** How long the page waits for the backend to come back and confirm the changes. */
 const GIVE_UP_MS = 6 * 60_000;
@@ -28,6 +28,8 @@ export interface ApplyState {
   message?: string;
   /** Seconds from the click to the result. */
   seconds?: number;
+  /** With several replicas: each one, and whether it runs the new set yet (they restart one at a time). */
+  replicas?: ReplicaInfo[];
 }
 
 function describe(change: { action: string; package: string; version?: string }) {
@@ -83,8 +85,16 @@ export function useApplyChanges(onFinished: () => void) {
         const result = changes.history?.find(h => h.id === applyId);
         if (result) {
           const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
-          update({ phase: result.result, applyId, result, seconds });
+          update({ phase: result.result, applyId, result, seconds, replicas: changes.replicas });
           onFinished();
+          // Other replicas catch up one at a time: followed until all run the new set.
+          let replicas = changes.replicas ?? [];
+          while (!cancelled.current && result.result === 'live' && replicas.length > 1 && replicas.some(r => !r.current)) {
+            if (Date.now() - startedAt > GIVE_UP_MS) return;
+            await new Promise(resolve => setTimeout(resolve, 2 * POLL_MS));
+            replicas = (await api.changes().catch(() => undefined))?.replicas ?? replicas;
+            update({ phase: result.result, applyId, result, seconds, replicas });
+          }
           return;
         }
         update({ phase: 'checking', applyId });
@@ -126,6 +136,13 @@ export function ApplyProgress({ state }: { state: ApplyState }) {
               state.result.changes.map(describe).join('; ')}
           </Typography>
           <Typography variant="body2">The backend runs the change now; reload the page for the app to load new or removed frontend features.</Typography>
+          {state.replicas && state.replicas.length > 1 && (
+            <Typography variant="body2" data-testid="apply-replicas">
+              Replicas on the new set: {state.replicas.filter(r => r.current).length} of {state.replicas.length}
+              {state.replicas.some(r => !r.current) ? ' (the others restart one at a time: ' : ' ('}
+              {state.replicas.map(r => `${r.id} ${r.current ? 'current' : r.restarting ? 'restarting' : 'waiting'}`).join(', ')})
+            </Typography>
+          )}
           <Button variant="outlined" color="primary" size="small" onClick={() => window.location.reload()}>Reload the page</Button>
         </Box>
       )}

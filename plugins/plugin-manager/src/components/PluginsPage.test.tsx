@@ -251,6 +251,24 @@ describe('PluginsPage', () => {
       expect(screen.getByRole('button', { name: 'Reload the page' })).toBeInTheDocument();
     });
 
+    it('with two replicas, follows the second one catching up after the first went live', async () => {
+      const backend = restartingBackend('live');
+      const replica = (id: string, current: boolean, restarting = false) => ({ id, bootId: `${id}-boot`, startedAt: '', seenAt: '', current, restarting });
+      const polls = backend.changes.getMockImplementation()!;
+      let afterLive = 0;
+      backend.changes.mockImplementation(async () => {
+        const answer = await polls();
+        if (!answer.history?.length) return answer;
+        afterLive += 1;
+        return { ...answer, replicas: afterLive < 3 ? [replica('a:7007', true), replica('b:7007', false, true)] : [replica('a:7007', true), replica('b:7007', true)] };
+      });
+      const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
+      await render({ installed: async () => installed, manage, ...backend }, { admin: true });
+      fireEvent.click(await screen.findByRole('button', { name: `Disable ${change.package}` }));
+      expect(await screen.findByTestId('apply-replicas', {}, { timeout: 10_000 })).toHaveTextContent('Replicas on the new set: 1 of 2 (the others restart one at a time: a:7007 current, b:7007 restarting)');
+      await waitFor(() => expect(screen.getByTestId('apply-replicas')).toHaveTextContent('Replicas on the new set: 2 of 2 (a:7007 current, b:7007 current)'), { timeout: 15_000 });
+    });
+
     it('a change the backend rolled back shows the error, and the page does not claim it is live', async () => {
       const backend = restartingBackend('rolled-back');
       const manage = jest.fn(async () => ({ package: change.package, restartNeeded: true, changes: [change] }));
