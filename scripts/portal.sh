@@ -13,7 +13,7 @@ show_portal_log() {
   while IFS= read -r line; do
     plain=$(printf '%s' "$line" | sed 's/\x1b\[[0-9;]*m//g')
     case "$plain" in
-      *' warn '* | *' error '* | *Error:* | *ERR!*) printf '%s\n' "$line" ;;
+      *' warn '* | *' error '* | *Error:* | *ERR!* | '[supervisor]'*) printf '%s\n' "$line" ;;
       *'Plugin initialization complete'*)
         log "StackTalk Portal is ready: http://localhost:7007  (Ctrl-C stops it; full log: ${PORTAL_LOG#"$ROOT/"})" ;;
     esac
@@ -58,20 +58,24 @@ run_portal() {
   log "starting StackTalk Portal (ready in about a minute; full log in ${PORTAL_LOG#"$ROOT/"}, warnings and errors show here)"
   trap stop_started_processes EXIT
   local interrupted=0 status=0 stop_asked_at=0
-  # Ctrl-C: stop gracefully (Backstage waits for open long-polls, up to ~30 s); again: at once.
-  trap 'if [ "$interrupted" = 1 ]; then kill -KILL "${PORTAL_PID:-0}" 2>/dev/null || true; else
+  # Ctrl-C: stop gracefully (Backstage waits for open long-polls, up to ~30 s); again: at once
+  # (a second TERM makes the supervisor SIGKILL the backend).
+  trap 'if [ "$interrupted" = 1 ]; then kill -TERM "${PORTAL_PID:-0}" 2>/dev/null || true; else
           interrupted=1; stop_asked_at=$SECONDS
           log "stopping StackTalk Portal… (Ctrl-C again to stop it at once)"
           kill -TERM "${PORTAL_PID:-0}" 2>/dev/null || true; fi' INT TERM
-  "${BACKEND_CMD[@]}" "$@" >> "$PORTAL_LOG" 2>&1 &
+  # Under the supervisor: a change applied on the Plugins page restarts the backend, and a start
+  # that fails after one is retried (it rolls the change back).
+  node "$ROOT/scripts/supervise.mjs" -- "${BACKEND_CMD[@]}" "$@" >> "$PORTAL_LOG" 2>&1 &
   PORTAL_PID=$!
   # The filter ends when tail is stopped (end of its input).
   tail -n +1 -F "$PORTAL_LOG" 2> /dev/null > >(show_portal_log) &
   LOG_TAIL_PID=$!
   while kill -0 "$PORTAL_PID" 2>/dev/null; do
     sleep 0.5 || true
-    if [ "$interrupted" = 1 ] && (( SECONDS - stop_asked_at >= 10 )); then
-      kill -KILL "$PORTAL_PID" 2>/dev/null || true
+    if [ "$interrupted" = 1 ] && (( SECONDS - stop_asked_at >= 10 )) && [ "$stop_asked_at" != -1 ]; then
+      kill -TERM "$PORTAL_PID" 2>/dev/null || true
+      stop_asked_at=-1
     fi
   done
   wait "$PORTAL_PID" 2>/dev/null && status=0 || status=$?

@@ -7,7 +7,8 @@
 // - An exit with an error is followed by a new start too (a failed start with new dynamic
 //   plugins is rolled back by the next one), unless it failed 3 times within 10 minutes.
 // - Any other exit (0, or ended by a signal from outside) ends the supervisor with its status.
-// - SIGINT / SIGTERM to the supervisor go to the child and end supervision.
+// - SIGINT / SIGTERM to the supervisor go to the child and end supervision; a second one ends
+//   the child at once (SIGKILL).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,10 @@ function start() {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    if (stopping) {
+      child?.kill('SIGKILL');
+      return;
+    }
     stopping = true;
     child?.kill(signal);
   });
