@@ -32,6 +32,11 @@ export interface ApplyState {
   replicas?: ReplicaInfo[];
 }
 
+function replicaState(r: ReplicaInfo) {
+  if (r.current) return 'current';
+  return r.restarting ? 'restarting' : 'waiting';
+}
+
 function describe(change: { action: string; package: string; version?: string }) {
   return `${change.action} ${change.package}${change.version ? ` ${change.version}` : ''}`;
 }
@@ -140,7 +145,7 @@ export function ApplyProgress({ state }: { state: ApplyState }) {
             <Typography variant="body2" data-testid="apply-replicas">
               Replicas on the new set: {state.replicas.filter(r => r.current).length} of {state.replicas.length}
               {state.replicas.some(r => !r.current) ? ' (the others restart one at a time: ' : ' ('}
-              {state.replicas.map(r => `${r.id} ${r.current ? 'current' : r.restarting ? 'restarting' : 'waiting'}`).join(', ')})
+              {state.replicas.map(r => `${r.id} ${replicaState(r)}`).join(', ')})
             </Typography>
           )}
           <Button variant="outlined" color="primary" size="small" onClick={() => window.location.reload()}>Reload the page</Button>
