@@ -92,3 +92,81 @@ export interface AvailableResponse {
   packages: AvailablePackage[];
   sources: Array<{ name: string; ok: boolean; error?: string; count: number }>;
 }
+
+/** One admin change to the dynamic plugins folder. */
+export interface PendingChange {
+  package: string;
+  version?: string;
+  action: 'install' | 'disable' | 'enable' | 'remove';
+  at: string;
+  by: string;
+  role?: string;
+  /** The package folder's name in the dynamic plugins folder (install, enable). */
+  folder?: string;
+  /** Install over an earlier version: where that version was moved, to restore on rollback. */
+  backup?: string;
+}
+
+/** Changes the backend is starting with: set by /restart (or at start), cleared once confirmed. */
+export interface ApplyingChanges {
+  id: string;
+  changes: PendingChange[];
+  requestedAt: string;
+  requestedBy?: string;
+  /** Starts attempted with these changes (a start that crashed without a word counts too). */
+  starts: number;
+  /** The error a start with these changes ended with (recorded by the failing process). */
+  startFailure?: string;
+}
+
+/** What became of a set of applied changes (the backend confirms them after its start). */
+export interface AppliedChanges {
+  id: string;
+  changes: PendingChange[];
+  requestedAt: string;
+  requestedBy?: string;
+  finishedAt: string;
+  result: 'live' | 'rolled-back';
+  /** Why it was rolled back: the loader's or the failing plugin's own error. */
+  error?: string;
+  /** The plugins the changes added, and whether each answered after the start. */
+  plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
+}
+
+/** A backend process: the page tells a restarted backend by its boot id. */
+export interface BootInfo {
+  id: string;
+  startedAt: string;
+}
+
+/** A backend sharing the dynamic plugins folder; `current`: it runs the live set. */
+export interface ReplicaInfo {
+  id: string;
+  bootId: string;
+  startedAt: string;
+  seenAt: string;
+  current: boolean;
+  restarting: boolean;
+}
+
+/** `GET /changes`. */
+export interface ChangesResponse {
+  restartNeeded: boolean;
+  changes: PendingChange[];
+  /** Something starts the backend again when it exits: changes can be applied from the page. */
+  restartAvailable?: boolean;
+  boot?: BootInfo;
+  /** Changes a restart is applying (until the backend confirms or rolls them back). */
+  applying?: ApplyingChanges;
+  /** Newest first. */
+  history?: AppliedChanges[];
+  replicas?: ReplicaInfo[];
+}
+
+/** `POST /restart`. */
+export interface RestartResponse {
+  restarting: boolean;
+  applyId?: string;
+  changes: PendingChange[];
+  boot: BootInfo;
+}

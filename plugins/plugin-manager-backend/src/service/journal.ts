@@ -1,46 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AppliedChanges, ApplyingChanges, PendingChange } from '@stacktalk/plugin-plugin-manager-common';
 
-/** One admin change to the dynamic plugins folder. */
-export interface PendingChange {
-  package: string;
-  version?: string;
-  action: 'install' | 'disable' | 'enable' | 'remove';
-  at: string;
-  by: string;
-  role?: string;
-  /** The package folder's name in the dynamic plugins folder (install, enable). */
-  folder?: string;
-  /** Install over an earlier version: where that version was moved, to restore on rollback. */
-  backup?: string;
-}
-
-/** Changes the backend is starting with: set by /restart (or at start), cleared once confirmed. */
-export interface ApplyingChanges {
-  id: string;
-  changes: PendingChange[];
-  requestedAt: string;
-  requestedBy?: string;
-  /** Starts attempted with these changes (a start that crashed without a word counts too). */
-  starts: number;
-  /** The error a start with these changes ended with (recorded by the failing process). */
-  startFailure?: string;
-}
-
-/** What became of a set of changes. */
-export interface AppliedChanges {
-  id: string;
-  changes: PendingChange[];
-  requestedAt: string;
-  requestedBy?: string;
-  finishedAt: string;
-  result: 'live' | 'rolled-back';
-  /** Why it was rolled back: the loader's or the failing plugin's own error. */
-  error?: string;
-  /** The plugins the changes added, and whether each answered after the start. */
-  plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
-}
+export type { AppliedChanges, ApplyingChanges, PendingChange };
 
 /** A backend process using the folder, as it last reported itself (every few seconds). */
 export interface ReplicaState {

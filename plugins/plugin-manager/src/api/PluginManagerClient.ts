@@ -1,6 +1,16 @@
 import { createApiRef, type DiscoveryApi, type FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { AvailableResponse, InstalledResponse } from '@stacktalk/plugin-plugin-manager-common';
+import type {
+  AppliedChanges,
+  AvailableResponse,
+  ChangesResponse,
+  InstalledResponse,
+  PendingChange,
+  ReplicaInfo,
+  RestartResponse,
+} from '@stacktalk/plugin-plugin-manager-common';
+
+export type { AppliedChanges, ChangesResponse, PendingChange, ReplicaInfo, RestartResponse };
 
 /** The plugin manager backend, as the Plugins page uses it. */
 export interface PluginManagerApi {
@@ -17,61 +27,6 @@ export interface PluginManagerApi {
   manage(packageName: string, action: 'disable' | 'enable' | 'remove'): Promise<ManageResult>;
   /** Admins: apply the pending changes by a graceful restart of the backend. */
   restart(): Promise<RestartResponse>;
-}
-
-export interface PendingChange {
-  package: string;
-  version?: string;
-  action: 'install' | 'disable' | 'enable' | 'remove';
-  at: string;
-  by: string;
-}
-
-/** What became of a set of applied changes (the backend confirms them after its start). */
-export interface AppliedChanges {
-  id: string;
-  changes: PendingChange[];
-  requestedAt: string;
-  requestedBy?: string;
-  finishedAt: string;
-  result: 'live' | 'rolled-back';
-  error?: string;
-  plugins: Array<{ package: string; pluginId?: string; answering: boolean; detail?: string }>;
-}
-
-export interface BootInfo {
-  id: string;
-  startedAt: string;
-}
-
-export interface ChangesResponse {
-  restartNeeded: boolean;
-  changes: PendingChange[];
-  /** Something starts the backend again when it exits: changes can be applied from the page. */
-  restartAvailable?: boolean;
-  boot?: BootInfo;
-  /** Changes a restart is applying (until the backend confirms or rolls them back). */
-  applying?: { id: string; changes: PendingChange[]; requestedAt: string; starts: number };
-  /** Newest first. */
-  history?: AppliedChanges[];
-  /** Backends sharing the dynamic plugins folder; `current`: it runs the live set. */
-  replicas?: ReplicaInfo[];
-}
-
-export interface ReplicaInfo {
-  id: string;
-  bootId: string;
-  startedAt: string;
-  seenAt: string;
-  current: boolean;
-  restarting: boolean;
-}
-
-export interface RestartResponse {
-  restarting: boolean;
-  applyId?: string;
-  changes: PendingChange[];
-  boot: BootInfo;
 }
 
 export interface ManageResult extends ChangesResponse {
