@@ -24,10 +24,6 @@ keycloak_pid=$!
   > test-results/e2e-keycloak-backend.log 2>&1 &
 backend_pid=$!
 trap 'kill $backend_pid $keycloak_pid 2>/dev/null; wait $backend_pid $keycloak_pid 2>/dev/null' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null http://127.0.0.1:7027/.backstage/health/v1/readiness 2>/dev/null && break
-  kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-keycloak-backend.log"; tail -30 test-results/e2e-keycloak-backend.log; exit 1; }
-  sleep 1
-done
+wait_portal_ready 7027 $backend_pid test-results/e2e-keycloak-backend.log 300 || exit 1
 kill -0 $keycloak_pid 2>/dev/null || { warn "fixture Keycloak exited"; cat test-results/e2e-keycloak-fixture.log; exit 1; }
 PORTAL_URL=http://localhost:7027 npx playwright test --config playwright.keycloak.config.ts "$@"

@@ -28,9 +28,5 @@ done
 backend_pid=$!
 # Stop what this run started (a fixture that was already running is left alone).
 trap 'kill $backend_pid $demo_pid ${KUBERNETES_FIXTURE_PID:-} ${GITHUB_FIXTURE_PID:-} 2>/dev/null; wait $backend_pid $demo_pid 2>/dev/null' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness 2>/dev/null && break
-  kill -0 $backend_pid 2>/dev/null || { warn "portal exited; see test-results/e2e-backend.log"; tail -30 test-results/e2e-backend.log; exit 1; }
-  sleep 1
-done
+wait_portal_ready 7007 $backend_pid test-results/e2e-backend.log 300 || exit 1
 npx playwright test "$@"

@@ -131,6 +131,18 @@ ensure_built() {
 
 BACKEND_CMD=(node --require @backstage/cli/config/nodeTransform.cjs packages/backend)
 
+# wait_portal_ready PORT PID LOG [SECONDS]: waits until the portal on PORT answers its readiness
+# check (up to SECONDS, default 180); fails, with the end of LOG, when PID exits first or time is up.
+wait_portal_ready() {
+  local port=$1 pid=$2 logfile=$3 limit=${4:-180} _
+  for _ in $(seq 1 "$limit"); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/.backstage/health/v1/readiness" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { warn "portal exited; see ${logfile#"$ROOT/"}"; tail -30 "$logfile"; return 1; }
+    sleep 1
+  done
+  warn "portal on :$port not ready after $limit s; see ${logfile#"$ROOT/"}"; tail -30 "$logfile"; return 1
+}
+
 # The fixture Kubernetes API server stands in for a DOKS cluster (none is reachable here).
 start_kubernetes_fixture() {
   local port=${KUBERNETES_FIXTURE_PORT:-7080}

@@ -1,0 +1,70 @@
+// node --test scripts/supervise.test.mjs: the supervisor with small child scripts standing in
+// for the backend (each start appends a line to a file; the script's argument says how it ends).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SUPERVISOR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervise.mjs');
+
+/** A child that records its start, then: asks for a restart the first N times, or fails, or ends. */
+const CHILD = `
+const fs = require('fs');
+const [log, mode, times] = process.argv.slice(1);
+fs.appendFileSync(log, 'start\\n');
+const starts = fs.readFileSync(log, 'utf8').trim().split('\\n').length;
+if (mode === 'restart' && starts <= Number(times)) {
+  fs.writeFileSync(process.env.STACKTALK_SUPERVISOR_RESTART_FILE, 'now');
+  process.exit(0);
+}
+if (mode === 'fail') process.exit(3);
+if (mode === 'wait') {
+  process.on('SIGTERM', () => { fs.appendFileSync(log, 'sigterm\\n'); process.exit(0); });
+  setInterval(() => {}, 1000);
+} else {
+  process.exit(0);
+}
+`;
+
+function supervise(mode, times = 0) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supervise-test-'));
+  const log = path.join(dir, 'starts.log');
+  fs.writeFileSync(log, '');
+  const child = spawn(process.execPath, [SUPERVISOR, '--', process.execPath, '-e', CHILD, log, mode, String(times)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', d => (stderr += d));
+  const done = new Promise(resolve => child.on('exit', code => resolve(code)));
+  const lines = () => fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+  return { child, done, lines, stderr: () => stderr };
+}
+
+test('a backend that asks to be started again is started again, each time it asks', async () => {
+  const run = supervise('restart', 2);
+  assert.equal(await run.done, 0);
+  assert.deepEqual(run.lines(), ['start', 'start', 'start']);
+  assert.match(run.stderr(), /asked to be started again/);
+});
+
+test('a backend that ends without asking ends the supervisor with its status', async () => {
+  const run = supervise('exit');
+  assert.equal(await run.done, 0);
+  assert.deepEqual(run.lines(), ['start']);
+});
+
+test('a backend that fails is started again, and given up after 3 failures in 10 minutes', async () => {
+  const run = supervise('fail');
+  assert.equal(await run.done, 3);
+  assert.deepEqual(run.lines(), ['start', 'start', 'start']);
+  assert.match(run.stderr(), /exited with 3 3 times in 10 minutes; giving up/);
+});
+
+test('SIGTERM to the supervisor stops the backend and is not followed by a new start', async () => {
+  const run = supervise('wait');
+  while (run.lines().length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+  run.child.kill('SIGTERM');
+  assert.equal(await run.done, 0);
+  assert.deepEqual(run.lines(), ['start', 'sigterm']);
+});
