@@ -19,6 +19,13 @@ import { readSources } from './config';
 /** Default upload cap for a bundle (`pluginManager.maxBundleBytes`): 50 MiB. */
 const DEFAULT_MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
 
+/** The port of `backend.listen`: `':7007'`, `'0.0.0.0:7007'` or `{ port: 7007 }` (default 7007). */
+export function listenPort(listen: unknown): string {
+  if (typeof listen === 'string') return listen.split(':').pop() || '7007';
+  if (listen && typeof listen === 'object' && 'port' in listen) return String((listen as { port: unknown }).port);
+  return '7007';
+}
+
 /** Serves /api/plugin-manager: what is installed in this backend and what the sources offer. */
 export const pluginManagerPlugin = createBackendPlugin({
   pluginId: 'plugin-manager',
@@ -109,7 +116,7 @@ export const pluginManagerPlugin = createBackendPlugin({
         if (dynamicPluginsDir && restartEnabled) {
           const rolling = new RollingRestarts({
             dynamicPluginsDir,
-            replicaId: process.env.STACKTALK_REPLICA_ID ?? `${os.hostname()}:${config.getOptionalNumber('backend.listen.port') ?? 7007}`,
+            replicaId: process.env.STACKTALK_REPLICA_ID ?? `${os.hostname()}:${listenPort(config.getOptional('backend.listen'))}`,
             boot: BOOT,
             restart: () => restartSelf(graceMs),
             log: logger,

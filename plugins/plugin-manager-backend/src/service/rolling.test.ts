@@ -8,6 +8,7 @@ import path from 'node:path';
 import { confirmDynamicPluginsStart, prepareDynamicPluginsStart } from './applyChanges';
 import { ChangeJournal } from './journal';
 import { replicasView, RollingRestarts } from './rolling';
+import { listenPort } from '../plugin';
 
 let dir: string;
 const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -100,5 +101,14 @@ describe('rolling restarts of replicas sharing the dynamic plugins folder', () =
     expect(await b.rolling.tick(now)).toBe('restarting');
     expect(await c.rolling.tick(now + 500)).toBe('waiting');
     expect(await c.rolling.tick(now + 1500)).toBe('restarting');
+  });
+});
+
+describe('the replica id', () => {
+  it('takes the port from backend.listen in each of its forms (a string made the plugin fail to start)', () => {
+    expect(listenPort(':7101')).toBe('7101');
+    expect(listenPort('0.0.0.0:7102')).toBe('7102');
+    expect(listenPort({ port: 7007, host: '0.0.0.0' })).toBe('7007');
+    expect(listenPort(undefined)).toBe('7007');
   });
 });
