@@ -51,9 +51,19 @@ stock_pack() {
   fi
 }
 
+# stock_discard DIR: an app folder of an earlier run out of the way at once (renamed), deleted
+# in the background (an installed app is ~200k files: 15 s and more of disk work on a busy
+# machine, which need not hold up the next stage).
+stock_discard() {
+  local old="$1.old-$$-$RANDOM"
+  if [ -e "$1" ]; then mv "$1" "$old" || return; fi
+  # with what an interrupted earlier discard left
+  { nice -n 19 rm -rf "$1".old-* > /dev/null 2>&1 & }
+}
+
 stock_create() { # stock_create DIR: create-app, adapted for npm (adapt-for-npm.mjs)
   local dir=$1 versions="$STOCK_BASE_WORK/create-app"
-  rm -rf "$dir"; mkdir -p "$dir"
+  stock_discard "$dir"; mkdir -p "$dir"
   # BACKSTAGE_APP_NAME answers create-app's one prompt (the app's name).
   BACKSTAGE_APP_NAME=stock-app npx -y -p "yarn@$STOCK_YARN_VERSION" \
     -p "@backstage/create-app@$STOCK_CREATE_APP_VERSION" \
@@ -121,7 +131,7 @@ stock_base_prepare() {
 # and npm's hidden lockfiles (node_modules/.package-lock.json).
 stock_copy_base() {
   local dest=$1 f
-  rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
+  stock_discard "$dest"; mkdir -p "$(dirname "$dest")"
   cp -al "$STOCK_BASE_DIR" "$dest" || return
   { find "$dest" -name node_modules -prune -o -type f -print0
     find "$dest" -path '*/node_modules/.package-lock.json' -type f -print0
