@@ -11,6 +11,7 @@
 #   after: the routes answer (guest 200, anonymous 401), the entity's CI tab renders its runs.
 # Ports: backend $STOCK_APP_PORT (default here 7310), fixture GitHub API $STOCK_GITHUB_PORT (7311).
 # Ends with `N passed, N failed`; screenshots and logs in test-results/stock-app-dynamic/.
+# `dynamic.sh --prepare-only` stops after the stages below, before the checks (as static.sh).
 set -uo pipefail
 export STOCK_APP_WORK=${STOCK_DYNAMIC_WORK:-/tmp/stacktalk-stock-app-dynamic}
 export STOCK_RESULTS=${STOCK_DYNAMIC_RESULTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/test-results/stock-app-dynamic}
@@ -70,6 +71,7 @@ dynamic_bundles() {
 if ! dynamic_prepare; then echo "0 passed, 1 failed"; exit 1; fi
 stage bundle "bundling the CI status plugins (backend + frontend remote)" "2-4 min" dynamic_bundles ||
   { echo "0 passed, 1 failed"; exit 1; }
+[ "${1:-}" = --prepare-only ] && exit 0
 cat "$STOCK_RESULTS/timings.txt"
 
 stock_start_github_fixture || { echo "0 passed, 1 failed"; exit 1; }

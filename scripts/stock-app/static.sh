@@ -5,6 +5,8 @@
 # $STOCK_GITHUB_PORT, default 7301; Redis at $STOCK_REDIS_URL) and checks in Chromium that every
 # plugin's routes answer and every entity tab renders (check-static.mjs).
 # Ends with `N passed, N failed`; screenshots and logs in test-results/stock-app/.
+# `static.sh --prepare-only` packs, copies, installs and builds, and stops before the checks (a
+# later run with the same STOCK_APP_RUN only checks; scripts/test.sh prepares in the background).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 set +e
@@ -15,6 +17,7 @@ trap cleanup EXIT
 if ! stock_app_prepare; then
   echo "0 passed, 1 failed"; exit 1
 fi
+[ "${1:-}" = --prepare-only ] && exit 0
 cat "$STOCK_RESULTS/timings.txt" 2>/dev/null
 
 # A few entries in the example Redis stream, so the Streams tab has data to show.
