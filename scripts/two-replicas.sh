@@ -22,5 +22,9 @@ backend:
     connection: { database: $DB }
 YAML
 source scripts/two-replicas/env.sh
+# The replicas' shared dynamic plugins folder, inside the built tree (its bundles resolve the
+# Backstage packages from there).
+export STACKTALK_DYNAMIC_PLUGINS_DIR="$BUILT/dynamic-plugins-$$"
+trap 'rm -rf "$STACKTALK_DYNAMIC_PLUGINS_DIR" "$STACKTALK_DYNAMIC_PLUGINS_DIR".*; psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)"; if [ -n "${TWO_REPLICAS_KEEP_LOGS:-}" ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi' EXIT
 export CATALOG_ORG_LOCATION="$ROOT/examples/org/org.yaml" TECHDOCS_DIR="$WORK/techdocs"
 node scripts/two-replicas/driver.mjs "$BUILT" "$DB" "$WORK"

@@ -356,6 +356,73 @@ async function rollingRestart(token, replicas, nginx) {
     `${requests} requests, ${failures.length} failed${failures.length ? `: ${[...new Set(failures)].slice(0, 5).join('; ')}` : ''}`);
 }
 
+/**
+ * A plugin change reaching both replicas one at a time (issue 26): both share the dynamic plugins
+ * folder (STACKTALK_DYNAMIC_PLUGINS_DIR). The change is made as the Plugins page makes it (the
+ * example runbook backend bundle in the folder, recorded in the folder's journal) and replica A
+ * restarts to apply it, as POST /restart does. Then, on their own: A confirms it live, B sees it
+ * runs an older set and restarts once, after A is back; never both down; requests through Nginx
+ * keep answering; both serve the new plugin.
+ */
+async function pluginChangeRollsThrough(token, [a, b]) {
+  const dir = process.env.STACKTALK_DYNAMIC_PLUGINS_DIR;
+  const journalFile = `${dir}.journal.json`;
+  fs.cpSync(`${ROOT}examples/dynamic-plugins/runbook-backend`, `${dir}/stacktalk-examples-plugin-runbook-backend`, { recursive: true });
+  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
+  journal.pending.push({ package: '@stacktalk-examples/plugin-runbook-backend', version: '1.0.0', action: 'install', at: new Date().toISOString(),
+    by: 'user:default/two-replicas-test', role: 'backend-plugin', folder: 'stacktalk-examples-plugin-runbook-backend' });
+  journal.generation = (journal.generation ?? 0) + 1;
+  fs.writeFileSync(journalFile, JSON.stringify(journal));
+
+  const answers = async (r, url) => fetch(`${r.url}${url}`, { signal: AbortSignal.timeout(2000) }).then(res => res.ok, () => false);
+  const samples = [];
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const [upA, upB] = await Promise.all([a, b].map(r => answers(r, '/.backstage/health/v1/readiness')));
+      samples.push({ at: Date.now(), upA, upB });
+      await sleep(250);
+    }
+  })();
+  let requests = 0;
+  const failures = [];
+  const load = (async () => {
+    while (watching) {
+      requests += 1;
+      const res = await fetch(`${NGINX}/api/catalog/entities/by-name/component/default/stacktalk-portal`,
+        { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) }).catch(e => ({ ok: false, status: e.message }));
+      if (!res.ok) failures.push(res.status);
+      await sleep(200);
+    }
+  })();
+
+  const started = Date.now();
+  const bRestartsBefore = b.selfRestarts.length;
+  fs.writeFileSync(a.restartFile, 'apply');
+  a.proc.kill('SIGTERM');
+  let both = false;
+  try {
+    await waitFor('both replicas serve the runbook plugin', async () =>
+      (await answers(a, '/api/runbook/.backstage/auth/v1/jwks.json')) && (await answers(b, '/api/runbook/.backstage/auth/v1/jwks.json')), 480_000);
+    both = true;
+  } catch (e) {
+    process.stdout.write(`  ${e.message}\n`);
+  }
+  await sleep(2000);
+  watching = false;
+  await Promise.all([watch, load]);
+  const end = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
+  const aReady = a.selfRestarts.at(-1)?.readyAt;
+  const bRestart = b.selfRestarts.slice(bRestartsBefore);
+  const bothDown = samples.filter(x => !x.upA && !x.upB).length;
+  check('a plugin change reaches both replicas, one at a time', both && end.history?.[0]?.result === 'live' && bRestart.length === 1 &&
+      aReady !== undefined && bRestart[0].at > aReady && bothDown === 0 && failures.length === 0,
+    `A applied it and was ready after ${((aReady ?? NaN) - started) / 1000} s; B restarted on its own ${bRestart.length} time(s), ` +
+    `${((bRestart[0]?.at ?? NaN) - (aReady ?? NaN)) / 1000} s after A was ready, ready again after ${((bRestart[0]?.readyAt ?? NaN) - started) / 1000} s; ` +
+    `both down in ${bothDown} of ${samples.length} samples; ${requests} requests through Nginx, ${failures.length} failed; ` +
+    `journal: ${end.history?.[0]?.result}, replicas ${Object.keys(end.replicas ?? {}).join(', ')}`);
+}
+
 const replicas = [7101, 7102].map((port, i) =>
   new Replica({ name: `replica-${'ab'[i]}`, port, builtDir, configs, workDir }));
 let nginx;
@@ -382,6 +449,7 @@ try {
   await scheduledOnceAndSpread();
   await rollingRestart(token, replicas, nginx);
   await catalogProcessedOnce();
+  await pluginChangeRollsThrough(token, replicas);
 } catch (e) {
   check('two-replica run', false, e.stack ?? String(e));
 } finally {

@@ -29,6 +29,10 @@ export class Replica {
     this.url = `http://127.0.0.1:${port}`;
     this.starts = 0;
     this.lines = [];
+    // As scripts/supervise.mjs does: a backend that writes this file before it exits (the Plugins
+    // page's restart, a replica catching up with a plugin change) is started again at once.
+    this.restartFile = path.join(workDir, `${name}.restart`);
+    this.selfRestarts = [];
   }
 
   async start() {
@@ -38,7 +42,19 @@ export class Replica {
     fs.writeFileSync(overlay, `backend:\n  listen: ':${this.port}'\n`);
     const log = fs.createWriteStream(path.join(this.workDir, `${this.name}-${this.starts}.log`));
     const args = ['packages/backend', ...this.configs.flatMap(c => ['--config', c]), '--config', overlay];
-    this.proc = spawn('node', args, { cwd: this.builtDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.rmSync(this.restartFile, { force: true });
+    this.proc = spawn('node', args, {
+      cwd: this.builtDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STACKTALK_SUPERVISOR_RESTART_FILE: this.restartFile },
+    });
+    this.proc.once('exit', () => {
+      if (!this.stopping && fs.existsSync(this.restartFile)) {
+        const at = Date.now();
+        this.selfRestarts.push({ at });
+        this.respawned = this.start().then(ms => Object.assign(this.selfRestarts.at(-1), { readyAt: Date.now(), ms }));
+      }
+    });
     // Every log line with the time it arrived (Backstage's JSON log lines carry no time).
     let rest = '';
     const onData = chunk => {
@@ -63,12 +79,14 @@ export class Replica {
   /** SIGTERM (a rolling restart) or SIGKILL (a crash); resolves when the process is gone. */
   async stop(signal = 'SIGTERM') {
     if (!this.proc || this.proc.exitCode !== null) return;
+    this.stopping = true;
     this.proc.kill(signal);
     await Promise.race([this.exited, sleep(60_000)]);
     if (this.proc.exitCode === null && this.proc.signalCode === null) {
       this.proc.kill('SIGKILL');
       await this.exited;
     }
+    this.stopping = false;
   }
 }
 
