@@ -5,17 +5,7 @@
 # Separate from scripts/e2e.sh, which runs the embedded default's sign-in on :7007.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-ensure_node
-# The app as built from the current sources (a no-op after scripts/test.sh's build step).
-ensure_built
-export E2E_DATA="$ROOT/data-e2e-keycloak"
-rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
-for port in 7027 7090; do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
-    warn "something already listens on :$port; stop it before running the Keycloak end-to-end tests"
-    exit 1
-  fi
-done
+e2e_setup data-e2e-keycloak 7027 7090 || exit 1
 # Access tokens live 70 s so that the test sees keycloak-js refresh one (at 60 s left).
 node examples/fixtures/keycloak-oidc/server.mjs --port 7090 --app-url http://localhost:7027 --access-token-ttl 70 \
   > test-results/e2e-keycloak-fixture.log 2>&1 &

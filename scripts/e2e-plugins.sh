@@ -7,14 +7,7 @@
 # refused, a non-admin gets no controls and 403.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-ensure_node
-ensure_built
-export E2E_DATA="$ROOT/data-e2e-plugins"
-rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" test-results
-if curl -fsS -o /dev/null http://127.0.0.1:7037/ 2>/dev/null; then
-  warn "something already listens on :7037; stop it before running the Plugins page end-to-end tests"
-  exit 1
-fi
+e2e_setup data-e2e-plugins 7037 || exit 1
 
 # The bundles an admin uploads: the runbook frontend remote (built), the runbook backend and the
 # two fixtures (plain CommonJS folders), each packed as <folder>.tgz.

@@ -131,6 +131,23 @@ ensure_built() {
 
 BACKEND_CMD=(node --require @backstage/cli/config/nodeTransform.cjs packages/backend)
 
+# e2e_setup DATA_DIR PORT...: Node 22, the app as built from the current sources (a no-op after
+# scripts/test.sh's build step), a fresh data folder ($ROOT/DATA_DIR as E2E_DATA) and
+# test-results/; fails when something already listens on one of the ports.
+e2e_setup() {
+  local data=$1 port; shift
+  ensure_node
+  ensure_built
+  export E2E_DATA="$ROOT/$data"
+  rm -rf "$E2E_DATA"; mkdir -p "$E2E_DATA/sqlite" "$E2E_DATA/techdocs" "$ROOT/test-results"
+  for port in "$@"; do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+      warn "something already listens on :$port; stop it before running these end-to-end tests"
+      return 1
+    fi
+  done
+}
+
 # wait_portal_ready PORT PID LOG [SECONDS]: waits until the portal on PORT answers its readiness
 # check (up to SECONDS, default 180); fails, with the end of LOG, when PID exits first or time is up.
 wait_portal_ready() {
