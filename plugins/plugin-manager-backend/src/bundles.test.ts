@@ -398,6 +398,16 @@ describe('plugin-manager admin routes', () => {
     const machine = mockCredentials.service.header();
     expect((await upload(data, sri(data), machine)).status).toBe(403);
     expect((await request(backend.server).post(`/api/plugin-manager/plugins/${name}/disable`).set('authorization', machine)).status).toBe(403);
+    // Nor may it restart the backend, or anyone anonymous (the signal would end the test runner).
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      expect((await request(backend.server).post('/api/plugin-manager/restart').set('authorization', machine)).status).toBe(403);
+      expect((await request(backend.server).post('/api/plugin-manager/restart')).status).toBe(401);
+      expect((await request(backend.server).get('/api/plugin-manager/changes')).status).toBe(401);
+      expect(kill).not.toHaveBeenCalled();
+    } finally {
+      kill.mockRestore();
+    }
     expect(listDir(dynamicDir)).toContain('acme-plugin-hello');
     expect(listDir(dynamicDir)).not.toContain('acme-plugin-sneaky-backend');
   });
