@@ -411,4 +411,22 @@ describe('plugin-manager admin routes', () => {
     expect(listDir(dynamicDir)).toContain('acme-plugin-hello');
     expect(listDir(dynamicDir)).not.toContain('acme-plugin-sneaky-backend');
   });
+
+  it('an update keeps the version it replaces as a backup for rollback; the API does not show its path', async () => {
+    const v1 = await bundle('acme-plugin-echo-backend', backendPkg('@acme/plugin-echo-backend'));
+    expect((await upload(v1, sri(v1))).status).toBe(200);
+    const v2 = await bundle('acme-plugin-echo-backend', { ...backendPkg('@acme/plugin-echo-backend'), version: '2.0.0' });
+    const res = await upload(v2, sri(v2));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(fs.readFileSync(path.join(dynamicDir, 'acme-plugin-echo-backend', 'package.json'), 'utf8')).version).toBe('2.0.0');
+    const backups = listDir(`${dynamicDir}.backup`);
+    expect(backups).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(`${dynamicDir}.backup`, backups[0], 'acme-plugin-echo-backend', 'package.json'), 'utf8')).version).toBe('1.0.0');
+    const update = res.body.changes.find((c: any) => c.package === '@acme/plugin-echo-backend' && c.version === '2.0.0');
+    expect(update).toMatchObject({ action: 'install', replacedEarlierVersion: true });
+    const changes = await request(backend.server).get('/api/plugin-manager/changes').set('authorization', EMPLOYEE);
+    expect(JSON.stringify(changes.body)).not.toContain(`${dynamicDir}.backup`);
+    expect(JSON.stringify(res.body.changes)).not.toContain(`${dynamicDir}.backup`);
+    expect((await request(backend.server).delete(`/api/plugin-manager/plugins/${encodeURIComponent('@acme/plugin-echo-backend')}`).set('authorization', ADMIN)).status).toBe(200);
+  });
 });

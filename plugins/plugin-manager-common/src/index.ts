@@ -103,8 +103,10 @@ export interface PendingChange {
   role?: string;
   /** The package folder's name in the dynamic plugins folder (install, enable). */
   folder?: string;
-  /** Install over an earlier version: where that version was moved, to restore on rollback. */
+  /** Install over an earlier version: where that version was moved, to restore on rollback (server only). */
   backup?: string;
+  /** As the API shows an install with a backup (the path is not shown). */
+  replacedEarlierVersion?: boolean;
 }
 
 /** Changes the backend is starting with: set by /restart (or at start), cleared once confirmed. */

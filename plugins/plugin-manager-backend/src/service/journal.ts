@@ -31,6 +31,11 @@ export interface JournalState {
 
 const HISTORY = 20;
 
+/** A change as the API shows it: without the server path of its backup. */
+export function publicChange({ backup, ...change }: PendingChange): PendingChange {
+  return backup ? { ...change, replacedEarlierVersion: true } : change;
+}
+
 /**
  * The changes an admin made to the dynamic plugins folder and what became of them, in
  * `<folder>.journal.json` beside the folder: it outlives the process (a restart must know what

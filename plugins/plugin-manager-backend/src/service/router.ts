@@ -9,6 +9,7 @@ import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './
 import type { PluginManagerService } from './PluginManagerService';
 import { restartSelf } from './restart';
 import { replicasView } from './rolling';
+import { publicChange } from './journal';
 
 /** This process: the page tells a restarted backend by its boot id. */
 export const BOOT = { id: `${process.pid}-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
@@ -76,14 +77,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/changes', async (req, res) => {
     await authorize(req, pluginsReadPermission);
     const state = bundles?.journal.read();
-    const changes = state?.pending ?? [];
+    const changes = (state?.pending ?? []).map(publicChange);
     res.json({
       restartNeeded: changes.length > 0,
       changes,
       restartAvailable: Boolean(restartEnabled && bundles),
       boot: BOOT,
-      applying: state?.applying,
-      history: state?.history.slice(0, 5) ?? [],
+      applying: state?.applying && { ...state.applying, changes: state.applying.changes.map(publicChange) },
+      history: state?.history.slice(0, 5).map(h => ({ ...h, changes: h.changes.map(publicChange) })) ?? [],
       // Backends sharing the folder, and whether each runs the live set (rolling restarts).
       replicas: state ? replicasView(state) : [],
     });
@@ -110,7 +111,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     try {
       const result = await act(credentials.principal.userEntityRef);
       await event.success({ meta: { ...meta, ...(result as Record<string, string>) } });
-      res.json({ ...result, restartNeeded: true, changes: bundles.pendingChanges() });
+      res.json({ ...result, restartNeeded: true, changes: bundles.pendingChanges().map(publicChange) });
     } catch (error) {
       await event.fail({ error: error as Error, meta });
       if (error instanceof BundleRejectedError) {
@@ -190,7 +191,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       await event.fail({ error });
       throw error;
     }
-    const changes = bundles?.pendingChanges() ?? [];
+    const changes = (bundles?.pendingChanges() ?? []).map(publicChange);
     const applyId = bundles?.journal.beginApply(credentials.principal.userEntityRef);
     await event.success({ meta: { pendingChanges: changes.length, applyId: applyId ?? '' } });
     res.on('finish', () => restart());
