@@ -112,11 +112,12 @@ ensure_npm_deps() {
   install_stamp > "$stamp" # after the install, which may have rewritten the lockfile
 }
 
-# Rebuild a workspace only when a source file is newer than its build output.
+# Rebuild a workspace only when a source file is newer than its build output (screenshots the
+# end-to-end tests keep in plugins/*/docs are not sources).
 build_if_stale() {
   local pkg=$1 out=$2
   if [ -e "$ROOT/$out" ] && [ -z "$(find "$ROOT/$pkg" "$ROOT/plugins" "$ROOT/package-lock.json" -newer "$ROOT/$out" \
-      -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/e2e-tests/*' -type f -print -quit 2>/dev/null)" ]; then
+      -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/e2e-tests/*' -not -path '*/docs/*' -type f -print -quit 2>/dev/null)" ]; then
     return
   fi
   run_with_progress "building $pkg" "about 2 minutes" "$ROOT/data/logs/build-${pkg//\//-}.log" \
