@@ -364,7 +364,7 @@ async function rollingRestart(token, replicas, nginx) {
  * runs an older set and restarts once, after A is back; never both down; requests through Nginx
  * keep answering; both serve the new plugin.
  */
-async function pluginChangeRollsThrough(token, [a, b]) {
+async function pluginChangeRollsThrough(token, [a, b], nginx) {
   const dir = process.env.STACKTALK_DYNAMIC_PLUGINS_DIR;
   const journalFile = `${dir}.journal.json`;
   fs.cpSync(`${ROOT}examples/dynamic-plugins/runbook-backend`, `${dir}/stacktalk-examples-plugin-runbook-backend`, { recursive: true });
@@ -374,15 +374,25 @@ async function pluginChangeRollsThrough(token, [a, b]) {
   journal.generation = (journal.generation ?? 0) + 1;
   fs.writeFileSync(journalFile, JSON.stringify(journal));
 
+  const started = Date.now();
   const answers = async (r, url) => fetch(`${r.url}${url}`, { signal: AbortSignal.timeout(2000) }).then(res => res.ok, () => false);
   const samples = [];
   let watching = true;
+  // As Kubernetes does with a Service's endpoints (readiness probe): Nginx sends requests only to
+  // the replicas that are ready. A starting replica answers 404 until its plugins are up.
+  let inNginx = 'ab';
   const watch = (async () => {
     while (watching) {
       const [upA, upB] = await Promise.all([a, b].map(r => answers(r, '/.backstage/health/v1/readiness')));
       samples.push({ at: Date.now(), upA, upB });
+      const ready = `${upA ? 'a' : ''}${upB ? 'b' : ''}`;
+      if (ready && ready !== inNginx) {
+        inNginx = ready;
+        await nginx.setUpstreams([upA && a, upB && b].filter(Boolean).map(r => `127.0.0.1:${r.port}`));
+      }
       await sleep(250);
     }
+    await nginx.setUpstreams([a, b].map(r => `127.0.0.1:${r.port}`));
   })();
   let requests = 0;
   const failures = [];
@@ -391,12 +401,11 @@ async function pluginChangeRollsThrough(token, [a, b]) {
       requests += 1;
       const res = await fetch(`${NGINX}/api/catalog/entities/by-name/component/default/stacktalk-portal`,
         { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) }).catch(e => ({ ok: false, status: e.message }));
-      if (!res.ok) failures.push(res.status);
+      if (!res.ok) failures.push(`${res.status} at +${((Date.now() - started) / 1000).toFixed(1)} s`);
       await sleep(200);
     }
   })();
 
-  const started = Date.now();
   const bRestartsBefore = b.selfRestarts.length;
   fs.writeFileSync(a.restartFile, 'apply');
   a.proc.kill('SIGTERM');
@@ -419,7 +428,7 @@ async function pluginChangeRollsThrough(token, [a, b]) {
       aReady !== undefined && bRestart[0].at > aReady && bothDown === 0 && failures.length === 0,
     `A applied it and was ready after ${((aReady ?? NaN) - started) / 1000} s; B restarted on its own ${bRestart.length} time(s), ` +
     `${((bRestart[0]?.at ?? NaN) - (aReady ?? NaN)) / 1000} s after A was ready, ready again after ${((bRestart[0]?.readyAt ?? NaN) - started) / 1000} s; ` +
-    `both down in ${bothDown} of ${samples.length} samples; ${requests} requests through Nginx, ${failures.length} failed; ` +
+    `both down in ${bothDown} of ${samples.length} samples; ${requests} requests through Nginx, ${failures.length} failed${failures.length ? ` (${failures.slice(0, 5).join(', ')})` : ''}; ` +
     `journal: ${end.history?.[0]?.result}, replicas ${Object.keys(end.replicas ?? {}).join(', ')}`);
 }
 
@@ -449,7 +458,7 @@ try {
   await scheduledOnceAndSpread();
   await rollingRestart(token, replicas, nginx);
   await catalogProcessedOnce();
-  await pluginChangeRollsThrough(token, replicas);
+  await pluginChangeRollsThrough(token, replicas, nginx);
 } catch (e) {
   check('two-replica run', false, e.stack ?? String(e));
 } finally {
