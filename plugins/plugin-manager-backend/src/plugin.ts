@@ -3,18 +3,17 @@ import { targetPaths } from '@backstage/cli-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { JsonObject } from '@backstage/types';
 import { pluginManagerPermissions } from '@stacktalk/plugin-plugin-manager-common';
+import os from 'node:os';
 import path from 'node:path';
+import { readSources } from './config';
+import { confirmDynamicPluginsStart } from './service/applyChanges';
+import { BundleManager } from './service/bundles';
 import { resolveBackendDir } from './service/inventory';
 import { PluginManagerService } from './service/PluginManagerService';
-import os from 'node:os';
-import { BOOT, createRouter } from './service/router';
-import { RollingRestarts } from './service/rolling';
-import { BundleManager } from './service/bundles';
-import { confirmDynamicPluginsStart } from './service/applyChanges';
 import { probeHealth } from './service/probes';
 import { restartAvailable, restartGraceMs, restartSelf } from './service/restart';
-
-import { readSources } from './config';
+import { RollingRestarts } from './service/rolling';
+import { BOOT, createRouter } from './service/router';
 
 /** Default upload cap for a bundle (`pluginManager.maxBundleBytes`): 50 MiB. */
 const DEFAULT_MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
