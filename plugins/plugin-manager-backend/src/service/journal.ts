@@ -30,6 +30,51 @@ export interface JournalState {
 }
 
 const HISTORY = 20;
+/** A lock older than this is from a process that died holding it (an update takes milliseconds). */
+const STALE_LOCK_MS = 10_000;
+const LOCK_WAIT_MS = 30_000;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number) {
+  Atomics.wait(pause, 0, 0, ms);
+}
+
+/**
+ * Runs `fn` holding `<file>.lock`, created exclusively (O_EXCL: on one machine and on NFS v3+
+ * only one process creates it), so read-modify-writes of processes sharing the folder never
+ * lose each other's changes. A lock left by a process that died is broken after 10 s.
+ */
+export function withFileLock<T>(file: string, fn: () => T): T {
+  const lock = `${file}.lock`;
+  const start = Date.now();
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = (() => {
+        try {
+          return Date.now() - fs.statSync(lock).mtimeMs;
+        } catch {
+          return 0; // just released
+        }
+      })();
+      if (age > STALE_LOCK_MS) {
+        fs.rmSync(lock, { force: true });
+      } else if (Date.now() - start > LOCK_WAIT_MS) {
+        throw new Error(`${lock} is held by another process for more than ${LOCK_WAIT_MS / 1000} s`);
+      } else {
+        sleepSync(5 + Math.random() * 10);
+      }
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
 
 /** A change as the API shows it: without the server path of its backup. */
 export function publicChange({ backup, ...change }: PendingChange): PendingChange {
@@ -40,7 +85,8 @@ export function publicChange({ backup, ...change }: PendingChange): PendingChang
  * The changes an admin made to the dynamic plugins folder and what became of them, in
  * `<folder>.journal.json` beside the folder: it outlives the process (a restart must know what
  * it is applying, a crashed start what to roll back), and every backend using the folder sees
- * the same. Writes go to a temporary file renamed over the journal (never half written).
+ * the same. Each update holds the journal's lock file (processes on the folder never lose each
+ * other's updates) and writes a temporary file renamed over the journal (never half written).
  */
 export class ChangeJournal {
   readonly file: string;
@@ -59,14 +105,16 @@ export class ChangeJournal {
   }
 
   update<T>(change: (state: JournalState) => T): T {
-    const state = this.read();
-    const result = change(state);
-    state.history = state.history.slice(0, HISTORY);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-    fs.renameSync(tmp, this.file);
-    return result;
+    return withFileLock(this.file, () => {
+      const state = this.read();
+      const result = change(state);
+      state.history = state.history.slice(0, HISTORY);
+      const tmp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+      fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+      fs.renameSync(tmp, this.file);
+      return result;
+    });
   }
 
   record(change: Omit<PendingChange, 'at'>) {

@@ -38,7 +38,6 @@ function replica(id: string, leaseMs?: number) {
     },
     log,
     leaseMs,
-    settleMs: 1,
     loadedGeneration: () => r.loaded,
   });
   return r;

@@ -14,8 +14,6 @@ export interface RollingOptions {
   log: { info(message: string): void };
   /** How long one replica may take to restart before the next may go anyway. Default 5 min. */
   leaseMs?: number;
-  /** Pause between taking the lease and checking it is still ours (two replicas writing at once). */
-  settleMs?: number;
   /** The generation this process loaded; default what `prepareDynamicPluginsStart` recorded. */
   loadedGeneration?: () => number | undefined;
 }
@@ -54,10 +52,8 @@ export class RollingRestarts {
       s.rolling = { holder: id, since: new Date(now).toISOString(), until: new Date(now + (this.o.leaseMs ?? 5 * 60_000)).toISOString() };
       return 'restarting';
     });
+    // The journal's update holds its lock: no other replica took the lease meanwhile.
     if (decision !== 'restarting') return decision;
-    // Another replica may have written the lease at the same moment: the last write holds it.
-    await new Promise(resolve => setTimeout(resolve, this.o.settleMs ?? 500));
-    if (this.journal.read().rolling?.holder !== id) return 'waiting';
     this.o.log.info(`Dynamic plugins: this replica (${id}) runs an older set than the live one; restarting to catch up`);
     this.o.restart();
     return 'restarting';
