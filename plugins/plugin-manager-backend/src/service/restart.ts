@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Config } from '@backstage/config';
+import { type Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 
 /**
  * scripts/supervise.mjs runs the backend with this variable naming a file; a backend that writes
@@ -15,9 +16,16 @@ export function restartAvailable(config: Config): boolean {
   return config.getOptionalBoolean('pluginManager.restart.enabled') ?? Boolean(process.env[SUPERVISOR_RESTART_FILE_ENV]);
 }
 
-/** `pluginManager.restart.graceSeconds`: how long a restart waits for open connections. */
+/**
+ * How long a restart may take to end gracefully: Backstage's `backend.lifecycle.serverShutdownDelay`
+ * (still serving while its readiness already fails, so a load balancer takes it out before it
+ * stops) plus `pluginManager.restart.graceSeconds` for open connections.
+ */
 export function restartGraceMs(config: Config): number {
-  return (config.getOptionalNumber('pluginManager.restart.graceSeconds') ?? 10) * 1000;
+  const delay = config.has('backend.lifecycle.serverShutdownDelay')
+    ? durationToMilliseconds(readDurationFromConfig(config, { key: 'backend.lifecycle.serverShutdownDelay' }))
+    : 0;
+  return delay + (config.getOptionalNumber('pluginManager.restart.graceSeconds') ?? 10) * 1000;
 }
 
 /**
@@ -32,7 +40,7 @@ export function restartSelf(graceMs = 10_000) {
   const file = process.env[SUPERVISOR_RESTART_FILE_ENV];
   if (file) fs.writeFileSync(file, `${new Date().toISOString()}\n`);
   setTimeout(() => {
-    process.stderr.write(`restart: open connections still there after ${graceMs / 1000} s; exiting\n`);
+    process.stderr.write(`restart: not stopped after ${graceMs / 1000} s (open connections); exiting\n`);
     process.exit(0);
   }, graceMs).unref();
   process.kill(process.pid, 'SIGTERM');
