@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { JsonObject } from '@backstage/types';
 import { loadConfigSchema } from '@backstage/config-loader';
 import type { ConfigCheck } from '@stacktalk/plugin-plugin-manager-common';
@@ -73,14 +74,7 @@ export async function checkPackagesConfig(
   if (withSchema.length === 0) {
     return result;
   }
-  const schemaErrors: string[] = [];
-  const all = await loadConfigSchema({
-    dependencies: [],
-    packagePaths: withSchema.map(p => path.join(p.dir, 'package.json')),
-    excludePackageDependencies: true,
-    onSchemaError: e => schemaErrors.push(e.message),
-  });
-  const entries = (all.serialize().schemas ?? []) as unknown as SchemaEntry[];
+  const { entries, schemaErrors } = await compileSchemas(withSchema.map(p => path.join(p.dir, 'package.json')));
   for (const p of withSchema) {
     const entry = entries.find(e => e.packageName === p.name);
     if (!entry) {
@@ -90,4 +84,41 @@ export async function checkPackagesConfig(
     result.set(p.name, await checkAgainstSchema(entry, config));
   }
   return result;
+}
+
+/**
+ * Backstage's config-loader compiles the TypeScript schemas (config.d.ts) synchronously: 15-30 s
+ * of CPU here, during which a backend that did it on its own thread answered nothing, health
+ * probes included (a replica measured 32 s without a request after every start). A worker
+ * thread does it; the backend keeps answering.
+ */
+const COMPILE_SCHEMAS = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { loadConfigSchema } = require(workerData.loader);
+const schemaErrors = [];
+loadConfigSchema({
+  dependencies: [],
+  packagePaths: workerData.packagePaths,
+  excludePackageDependencies: true,
+  onSchemaError: e => schemaErrors.push(e.message),
+}).then(
+  schema => parentPort.postMessage({ entries: schema.serialize().schemas ?? [], schemaErrors }),
+  error => parentPort.postMessage({ error: String((error && error.stack) || error) }),
+);
+`;
+
+function compileSchemas(packagePaths: string[]): Promise<{ entries: SchemaEntry[]; schemaErrors: string[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(COMPILE_SCHEMAS, {
+      eval: true,
+      workerData: { loader: require.resolve('@backstage/config-loader'), packagePaths },
+    });
+    worker.once('message', message => {
+      if (message.error) reject(new Error(message.error));
+      else resolve(message);
+      worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', code => reject(new Error(`the config schema worker exited with ${code}`)));
+  });
 }
