@@ -36,7 +36,12 @@ export function restartGraceMs(config: Config): number {
  * process exits anyway, as Kubernetes ends a pod after its termination grace period. Their
  * clients reconnect to the new process.
  */
+let restarting = false;
 export function restartSelf(graceMs = 10_000) {
+  // Once: a second call (a replica's next catch-up check during the shutdown delay, a second
+  // POST /restart) would start a second grace period counted from later.
+  if (restarting) return;
+  restarting = true;
   const file = process.env[SUPERVISOR_RESTART_FILE_ENV];
   if (file) fs.writeFileSync(file, `${new Date().toISOString()}\n`);
   setTimeout(() => {
