@@ -87,10 +87,10 @@ export async function checkPackagesConfig(
 }
 
 /**
- * Backstage's config-loader compiles the TypeScript schemas (config.d.ts) synchronously: 15-30 s
- * of CPU here, during which a backend that did it on its own thread answered nothing, health
- * probes included (a replica measured 32 s without a request after every start). A worker
- * thread does it; the backend keeps answering.
+ * Backstage's config-loader compiles the TypeScript schemas (config.d.ts) with ts.createProgram,
+ * synchronously: a backend doing it on its own thread answers nothing meanwhile, health probes
+ * included (our 11 plugin schemas alone stalled the event loop 2.7 s; the whole backend's took
+ * 15-25 s). A worker thread does it; the backend keeps answering.
  */
 const COMPILE_SCHEMAS = `
 const { parentPort, workerData } = require('node:worker_threads');
