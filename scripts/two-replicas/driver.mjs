@@ -2,6 +2,8 @@
 // one PostgreSQL database and one Redis, Debian's Nginx on :7100. Prints one line per check and
 // `N passed, N failed`; exit 1 when a check failed.
 //   node scripts/two-replicas/driver.mjs BUILT_DIR DATABASE WORK_DIR
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import Redis from 'ioredis';
@@ -358,42 +360,55 @@ async function rollingRestart(token, replicas, nginx) {
 
 /**
  * A plugin change reaching both replicas one at a time (issue 26): both share the dynamic plugins
- * folder (STACKTALK_DYNAMIC_PLUGINS_DIR). The change is made as the Plugins page makes it (the
- * example runbook backend bundle in the folder, recorded in the folder's journal) and replica A
- * restarts to apply it, as POST /restart does. Then, on their own: A confirms it live, B sees it
- * runs an older set and restarts once, after A is back; never both down; requests through Nginx
- * keep answering; both serve the new plugin.
+ * folder (STACKTALK_DYNAMIC_PLUGINS_DIR). An admin makes the change on replica A through the
+ * Plugins page's routes: the example runbook backend uploaded as a bundle, then POST /restart
+ * (A ends gracefully, bounded by its grace period, and its runner starts it again). Then, on
+ * their own: A confirms it live, B sees it runs an older set and restarts once, after A is back;
+ * never both down; requests through Nginx keep answering; both serve the new plugin.
  */
 async function pluginChangeRollsThrough(token, [a, b], nginx) {
   const dir = process.env.STACKTALK_DYNAMIC_PLUGINS_DIR;
   const journalFile = `${dir}.journal.json`;
-  fs.cpSync(`${ROOT}examples/dynamic-plugins/runbook-backend`, `${dir}/stacktalk-examples-plugin-runbook-backend`, { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
-  journal.pending.push({ package: '@stacktalk-examples/plugin-runbook-backend', version: '1.0.0', action: 'install', at: new Date().toISOString(),
-    by: 'user:default/two-replicas-test', role: 'backend-plugin', folder: 'stacktalk-examples-plugin-runbook-backend' });
-  journal.generation = (journal.generation ?? 0) + 1;
-  fs.writeFileSync(journalFile, JSON.stringify(journal));
-
+  // The admin's upload, as the Plugins page sends it, to replica A (the page may reach either):
+  // the example runbook backend packed as a .tgz with its SHA-512.
+  execFileSync('tar', ['-czf', `${workDir}/runbook-backend.tgz`, '-C', `${ROOT}examples/dynamic-plugins`,
+    '--transform', 's,^runbook-backend,stacktalk-examples-plugin-runbook-backend,', 'runbook-backend']);
+  const tgz = fs.readFileSync(`${workDir}/runbook-backend.tgz`);
+  const integrity = `sha512-${crypto.createHash('sha512').update(tgz).digest('base64')}`;
+  const upload = await fetch(`${a.url}/api/plugin-manager/bundles?integrity=${encodeURIComponent(integrity)}`, {
+    method: 'POST', body: tgz, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' } });
+  if (upload.status !== 200) throw new Error(`uploading the runbook bundle to A: ${upload.status} ${(await upload.text()).slice(0, 300)}`);
   const started = Date.now();
   const answers = async (r, url) => fetch(`${r.url}${url}`, { signal: AbortSignal.timeout(2000) }).then(res => res.ok, () => false);
   const samples = [];
   let watching = true;
   // As Kubernetes does with a Service's endpoints (readiness probe): Nginx sends requests only to
   // the replicas that are ready. A starting replica answers 404 until its plugins are up.
+  // Each replica probed on its own (a slow answer of one does not delay noticing the other stop).
+  const up = { a: true, b: true };
   let inNginx = 'ab';
-  const watch = (async () => {
+  let reloading = Promise.resolve();
+  const probe = async (r, key) => {
     while (watching) {
-      const [upA, upB] = await Promise.all([a, b].map(r => answers(r, '/.backstage/health/v1/readiness')));
-      samples.push({ at: Date.now(), upA, upB });
-      const ready = `${upA ? 'a' : ''}${upB ? 'b' : ''}`;
+      up[key] = await answers(r, '/.backstage/health/v1/readiness');
+      const ready = `${up.a ? 'a' : ''}${up.b ? 'b' : ''}`;
       if (ready && ready !== inNginx) {
         inNginx = ready;
-        await nginx.setUpstreams([upA && a, upB && b].filter(Boolean).map(r => `127.0.0.1:${r.port}`));
+        reloading = reloading.then(() => nginx.setUpstreams([up.a && a, up.b && b].filter(Boolean).map(x => `127.0.0.1:${x.port}`)));
       }
       await sleep(250);
     }
-    await nginx.setUpstreams([a, b].map(r => `127.0.0.1:${r.port}`));
+  };
+  const sampler = (async () => {
+    while (watching) {
+      samples.push({ at: Date.now(), upA: up.a, upB: up.b });
+      await sleep(250);
+    }
   })();
+  const watch = Promise.all([probe(a, 'a'), probe(b, 'b'), sampler]).then(async () => {
+    await reloading;
+    await nginx.setUpstreams([a, b].map(r => `127.0.0.1:${r.port}`));
+  });
   let requests = 0;
   const failures = [];
   const load = (async () => {
@@ -407,8 +422,9 @@ async function pluginChangeRollsThrough(token, [a, b], nginx) {
   })();
 
   const bRestartsBefore = b.selfRestarts.length;
-  fs.writeFileSync(a.restartFile, 'apply');
-  a.proc.kill('SIGTERM');
+  // Apply, as the page does right after the upload: A ends gracefully and is started again.
+  const restart = await fetch(`${a.url}/api/plugin-manager/restart`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (restart.status !== 202) throw new Error(`POST /restart on A: ${restart.status} ${(await restart.text()).slice(0, 300)}`);
   let both = false;
   try {
     await waitFor('both replicas serve the runbook plugin', async () =>
@@ -421,15 +437,25 @@ async function pluginChangeRollsThrough(token, [a, b], nginx) {
   watching = false;
   await Promise.all([watch, load]);
   const end = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
-  const aReady = a.selfRestarts.at(-1)?.readyAt;
+  const aRestarts = a.selfRestarts.filter(r => r.at >= started);
+  const aReady = aRestarts.length === 1 ? aRestarts[0].readyAt : undefined;
   const bRestart = b.selfRestarts.slice(bRestartsBefore);
   const bothDown = samples.filter(x => !x.upA && !x.upB).length;
-  check('a plugin change reaches both replicas, one at a time', both && end.history?.[0]?.result === 'live' && bRestart.length === 1 &&
-      aReady !== undefined && bRestart[0].at > aReady && bothDown === 0 && failures.length === 0,
+  const passed = both && end.history?.[0]?.result === 'live' && bRestart.length === 1 &&
+    aReady !== undefined && bRestart[0].at > aReady && bothDown === 0 && failures.length === 0;
+  check('a plugin change reaches both replicas, one at a time', passed,
     `A applied it and was ready after ${((aReady ?? NaN) - started) / 1000} s; B restarted on its own ${bRestart.length} time(s), ` +
     `${((bRestart[0]?.at ?? NaN) - (aReady ?? NaN)) / 1000} s after A was ready, ready again after ${((bRestart[0]?.readyAt ?? NaN) - started) / 1000} s; ` +
     `both down in ${bothDown} of ${samples.length} samples; ${requests} requests through Nginx, ${failures.length} failed${failures.length ? ` (${failures.slice(0, 5).join(', ')})` : ''}; ` +
-    `journal: ${end.history?.[0]?.result}, replicas ${Object.keys(end.replicas ?? {}).join(', ')}`);
+    `journal: ${end.history?.[0]?.result}${end.history?.[0]?.error ? ` (${end.history[0].error.slice(0, 300)})` : ''}, replicas ${Object.keys(end.replicas ?? {}).join(', ')}; ` +
+    `A's starts: ${aRestarts.map(r => `${r.reason}${r.error ? ` (${r.error})` : ''}`).join(', ') || 'none'}`);
+  if (!passed) {
+    // What the replicas said since the change: the errors in the logs of each of their processes.
+    for (const log of new Set([...aRestarts.map(r => r.log), a.logFile, ...bRestart.map(r => r.log), b.logFile])) {
+      const errors = fs.readFileSync(log, 'utf8').split('\n').filter(l => /error|fail/i.test(l)).slice(-8);
+      process.stdout.write(`  ${log}:\n${errors.map(l => `    ${l.slice(0, 400)}`).join('\n')}\n`);
+    }
+  }
 }
 
 const replicas = [7101, 7102].map((port, i) =>

@@ -40,7 +40,8 @@ export class Replica {
     this.startedAt = Date.now();
     const overlay = path.join(this.workDir, `${this.name}.yaml`);
     fs.writeFileSync(overlay, `backend:\n  listen: ':${this.port}'\n`);
-    const log = fs.createWriteStream(path.join(this.workDir, `${this.name}-${this.starts}.log`));
+    this.logFile = path.join(this.workDir, `${this.name}-${this.starts}.log`);
+    const log = fs.createWriteStream(this.logFile);
     const args = ['packages/backend', ...this.configs.flatMap(c => ['--config', c]), '--config', overlay];
     fs.rmSync(this.restartFile, { force: true });
     this.proc = spawn('node', args, {
@@ -48,12 +49,18 @@ export class Replica {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, STACKTALK_SUPERVISOR_RESTART_FILE: this.restartFile },
     });
-    this.proc.once('exit', () => {
-      if (!this.stopping && fs.existsSync(this.restartFile)) {
-        const at = Date.now();
-        this.selfRestarts.push({ at });
-        this.respawned = this.start().then(ms => Object.assign(this.selfRestarts.at(-1), { readyAt: Date.now(), ms }));
-      }
+    this.proc.once('exit', code => {
+      if (this.stopping) return;
+      const asked = fs.existsSync(this.restartFile);
+      // A failed start is started again too (the next start rolls back what it failed with), up
+      // to 3 times, as the supervisor and Kubernetes do.
+      const failed = code !== 0 && code !== null && this.selfRestarts.filter(r => r.reason !== 'asked').length < 3;
+      if (!asked && !failed) return;
+      const restart = { at: Date.now(), reason: asked ? 'asked' : `exit ${code}`, log: this.logFile };
+      this.selfRestarts.push(restart);
+      this.respawned = this.start().then(
+        ms => Object.assign(restart, { readyAt: Date.now(), ms }),
+        error => Object.assign(restart, { error: error.message }));
     });
     // Every log line with the time it arrived (Backstage's JSON log lines carry no time).
     let rest = '';
