@@ -197,10 +197,18 @@ describe('plugin-manager backend', () => {
     ]);
   });
 
-  it('answers 401 without a user and 403 to service principals', async () => {
-    expect((await request(backend.server).get('/api/plugin-manager/installed')).status).toBe(401);
-    const service = await request(backend.server).get('/api/plugin-manager/available').set('authorization', mockCredentials.service.header());
-    expect(service.status).toBe(403);
+  it('answers 401 without a user and 403 to service principals, on every route', async () => {
+    const routes: Array<['get' | 'post' | 'delete', string]> = [
+      ['get', '/installed'], ['get', '/available'], ['get', '/changes'], ['get', '/readme?package=%40stacktalk%2Fplugin-plugin-manager-backend'],
+      ['post', '/bundles?integrity=sha512-AAAA'], ['post', '/plugins/%40x%2Fy/install'], ['post', '/plugins/%40x%2Fy/disable'],
+      ['post', '/plugins/%40x%2Fy/enable'], ['delete', '/plugins/%40x%2Fy'], ['post', '/restart'],
+    ];
+    for (const [method, route] of routes) {
+      const anonymous = await request(backend.server)[method](`/api/plugin-manager${route}`);
+      expect([route, anonymous.status]).toEqual([route, 401]);
+      const machine = await request(backend.server)[method](`/api/plugin-manager${route}`).set('authorization', mockCredentials.service.header());
+      expect([route, machine.status]).toEqual([route, 403]);
+    }
   });
 
   it('refuses to restart without a supervisor (pluginManager.restart.enabled unset): 409', async () => {
