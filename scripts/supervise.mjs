@@ -7,8 +7,8 @@
 // - An exit with an error is followed by a new start too (a failed start with new dynamic
 //   plugins is rolled back by the next one), unless it failed 3 times within 10 minutes.
 // - Any other exit (0, or ended by a signal from outside) ends the supervisor with its status.
-// - SIGINT / SIGTERM to the supervisor go to the child and end supervision; a second one ends
-//   the child at once (SIGKILL).
+// - SIGINT / SIGTERM to the supervisor go to the child and end supervision; a second one, 2 s or
+//   more later, ends the child at once (SIGKILL).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,13 +61,18 @@ function start() {
   });
 }
 
+// A second signal within this time is the same request: a terminal's Ctrl-C reaches the whole
+// process group, and scripts/portal.sh passes it on as SIGTERM too.
+const SAME_REQUEST_MS = 2000;
+let stopAskedAt = 0;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (stopping) {
-      child?.kill('SIGKILL');
+      if (Date.now() - stopAskedAt >= SAME_REQUEST_MS) child?.kill('SIGKILL');
       return;
     }
     stopping = true;
+    stopAskedAt = Date.now();
     child?.kill(signal);
   });
 }

@@ -23,6 +23,16 @@ if (mode === 'restart' && starts <= Number(times)) {
 if (mode === 'fail') process.exit(3);
 if (mode === 'wait') {
   process.on('SIGTERM', () => { fs.appendFileSync(log, 'sigterm\\n'); process.exit(0); });
+  fs.appendFileSync(log, 'ready\\n');
+  setInterval(() => {}, 1000);
+} else if (mode === 'slow') {
+  // A graceful stop that takes a while (Backstage stopping its plugins); ignores SIGINT.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {
+    fs.appendFileSync(log, 'sigterm\\n');
+    setTimeout(() => { fs.appendFileSync(log, 'stopped\\n'); process.exit(0); }, Number(times));
+  });
+  fs.appendFileSync(log, 'ready\\n');
   setInterval(() => {}, 1000);
 } else {
   process.exit(0);
@@ -63,8 +73,28 @@ test('a backend that fails is started again, and given up after 3 failures in 10
 
 test('SIGTERM to the supervisor stops the backend and is not followed by a new start', async () => {
   const run = supervise('wait');
-  while (run.lines().length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
   run.child.kill('SIGTERM');
   assert.equal(await run.done, 0);
-  assert.deepEqual(run.lines(), ['start', 'sigterm']);
+  assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm']);
+});
+
+test('Ctrl-C (the group\'s SIGINT and the script\'s SIGTERM at once) stops the backend gracefully', async () => {
+  const run = supervise('slow', 800);
+  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
+  run.child.kill('SIGTERM');
+  await new Promise(resolve => setTimeout(resolve, 100));
+  run.child.kill('SIGINT');
+  assert.equal(await run.done, 0);
+  assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm', 'stopped']);
+});
+
+test('a second request to stop, later, ends the backend at once', async () => {
+  const run = supervise('slow', 60_000);
+  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
+  run.child.kill('SIGTERM');
+  await new Promise(resolve => setTimeout(resolve, 2500));
+  run.child.kill('SIGTERM');
+  assert.notEqual(await run.done, 0);
+  assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm']);
 });
