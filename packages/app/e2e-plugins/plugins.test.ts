@@ -35,19 +35,23 @@ async function signInAs(browser: Browser, displayName?: string): Promise<Page> {
   return page;
 }
 
-/** A call to the plugin manager API with the signed-in person's Backstage token. */
-async function callApi(page: Page, provider: 'guest', method: string, path: string) {
+/**
+ * A call to the portal's API with a Backstage token of the guest, or of an example user (that
+ * provider is a proxy: each refresh names the user in its header, as the sign-in page sends it).
+ */
+async function callApi(page: Page, who: 'guest' | { exampleUser: string }, method: string, path: string) {
   return page.evaluate(
     async call => {
-      const refresh = await fetch(`/api/auth/${call.provider}/refresh?env=development`, {
-        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      const provider = call.who === 'guest' ? 'guest' : 'exampleUser';
+      const refresh = await fetch(`/api/auth/${provider}/refresh?env=development`, {
+        headers: { 'x-requested-with': 'XMLHttpRequest', ...(call.who === 'guest' ? {} : { 'x-stacktalk-example-user': call.who.exampleUser }) },
         credentials: 'include',
       });
       const token = (await refresh.json()).backstageIdentity?.token;
       const response = await fetch(call.path, { method: call.method, headers: { authorization: `Bearer ${token}` }, body: call.method === 'POST' ? 'x' : undefined });
       return { status: response.status, body: await response.text() };
     },
-    { provider, method, path },
+    { who, method, path },
   );
 }
 
@@ -174,6 +178,8 @@ test.describe('installing plugins from the Plugins page', () => {
     await admin.goto('/plugins');
     await expect(admin.getByTestId('last-applied')).toContainText('rolled back');
     await expect(admin.getByTestId('last-applied')).toContainText('cannot reach the licence server');
-    expect((await admin.request.get('/api/runbook/.backstage/auth/v1/jwks.json')).status()).toBe(200);
+    const runbook = await callApi(admin, { exampleUser: 'bruno.silva' }, 'GET', '/api/runbook/entity/default/component/stacktalk-edge-nginx');
+    expect(runbook.status).toBe(200);
+    expect(JSON.parse(runbook.body)).toMatchObject({ owner: 'platform', escalationChannel: '#ops-escalation' });
   });
 });
