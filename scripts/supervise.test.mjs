@@ -51,6 +51,11 @@ function supervise(mode, times = 0) {
   return { child, done, lines, stderr: () => stderr };
 }
 
+/** Until the child has set its signal handlers. */
+async function ready(run) {
+  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
+}
+
 test('a backend that asks to be started again is started again, each time it asks', async () => {
   const run = supervise('restart', 2);
   assert.equal(await run.done, 0);
@@ -73,28 +78,26 @@ test('a backend that fails is started again, and given up after 3 failures in 10
 
 test('SIGTERM to the supervisor stops the backend and is not followed by a new start', async () => {
   const run = supervise('wait');
-  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
+  await ready(run);
   run.child.kill('SIGTERM');
   assert.equal(await run.done, 0);
   assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm']);
 });
 
-test('Ctrl-C (the group\'s SIGINT and the script\'s SIGTERM at once) stops the backend gracefully', async () => {
-  const run = supervise('slow', 800);
-  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
-  run.child.kill('SIGTERM');
-  await new Promise(resolve => setTimeout(resolve, 100));
-  run.child.kill('SIGINT');
-  assert.equal(await run.done, 0);
-  assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm', 'stopped']);
-});
-
-test('a second request to stop, later, ends the backend at once', async () => {
-  const run = supervise('slow', 60_000);
-  while (!run.lines().includes('ready')) await new Promise(resolve => setTimeout(resolve, 50));
-  run.child.kill('SIGTERM');
-  await new Promise(resolve => setTimeout(resolve, 2500));
-  run.child.kill('SIGTERM');
-  assert.notEqual(await run.done, 0);
-  assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm']);
-});
+// Two requests to stop, `gap` ms apart, to a backend whose graceful stop takes `stopMs`.
+for (const { name, stopMs, gap, second, graceful } of [
+  // A terminal's Ctrl-C: the group's SIGINT and portal.sh's SIGTERM at once.
+  { name: 'Ctrl-C (SIGTERM and SIGINT at once) stops the backend gracefully', stopMs: 800, gap: 100, second: 'SIGINT', graceful: true },
+  { name: 'a second request to stop, later, ends the backend at once', stopMs: 60_000, gap: 2500, second: 'SIGTERM', graceful: false },
+]) {
+  test(name, async () => {
+    const run = supervise('slow', stopMs);
+    await ready(run);
+    run.child.kill('SIGTERM');
+    await new Promise(resolve => setTimeout(resolve, gap));
+    run.child.kill(second);
+    const code = await run.done;
+    assert.equal(code === 0, graceful);
+    assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm', ...(graceful ? ['stopped'] : [])]);
+  });
+}
