@@ -53,14 +53,8 @@ export function withFileLock<T>(file: string, fn: () => T): T {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = (() => {
-        try {
-          return Date.now() - fs.statSync(lock).mtimeMs;
-        } catch {
-          return 0; // just released
-        }
-      })();
-      if (age > STALE_LOCK_MS) {
+      const held = fs.statSync(lock, { throwIfNoEntry: false }); // undefined: just released
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
         fs.rmSync(lock, { force: true });
       } else if (Date.now() - start > LOCK_WAIT_MS) {
         throw new Error(`${lock} is held by another process for more than ${LOCK_WAIT_MS / 1000} s`);
@@ -79,6 +73,11 @@ export function withFileLock<T>(file: string, fn: () => T): T {
 /** A change as the API shows it: without the server path of its backup. */
 export function publicChange({ backup, ...change }: PendingChange): PendingChange {
   return backup ? { ...change, replacedEarlierVersion: true } : change;
+}
+
+/** A set of changes (being applied, or applied) as the API shows it. */
+export function withPublicChanges<T extends { changes: PendingChange[] }>(set: T): T {
+  return { ...set, changes: set.changes.map(publicChange) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { type BundleManager, BundleRejectedError, BundleTooLargeError } from './
 import type { PluginManagerService } from './PluginManagerService';
 import { restartSelf } from './restart';
 import { replicasView } from './rolling';
-import { publicChange } from './journal';
+import { publicChange, withPublicChanges } from './journal';
 
 /** This process: the page tells a restarted backend by its boot id. */
 export const BOOT = { id: `${process.pid}-${Date.now().toString(36)}`, startedAt: new Date().toISOString() };
@@ -83,8 +83,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       changes,
       restartAvailable: Boolean(restartEnabled && bundles),
       boot: BOOT,
-      applying: state?.applying && { ...state.applying, changes: state.applying.changes.map(publicChange) },
-      history: state?.history.slice(0, 5).map(h => ({ ...h, changes: h.changes.map(publicChange) })) ?? [],
+      applying: state?.applying && withPublicChanges(state.applying),
+      history: state?.history.slice(0, 5).map(withPublicChanges) ?? [],
       // Backends sharing the folder, and whether each runs the live set (rolling restarts).
       replicas: state ? replicasView(state) : [],
     });
