@@ -64,6 +64,7 @@ step build ensure_built
 step backend-build bash scripts/build-backend.sh
 step k8s-manifests node --test scripts/validate-k8s.test.mjs # the kept manifests, and that a misspelt field fails
 step supervisor node --test scripts/supervise.test.mjs # restarts on request and after a failed start, gives up after 3
+step failure-list node --test scripts/failures.test.mjs # the failed tests named above the last line
 
 # The stock apps' preparation for the static and dynamic install tests below (packing our
 # plugins, create-app, npm install, their builds and the CI status bundles: CPU, disk and
@@ -138,5 +139,9 @@ if [ -f "$RESULTS/plugin-install-timings.json" ]; then cat "$RESULTS/plugin-inst
 
 echo
 cat "$RESULTS/summary.txt"
+# What failed, by name, next to the last line (where a CI page keeps only the end of the output).
+{ node scripts/failures.mjs "$RESULTS"/jest.json "$RESULTS"/e2e.json "$RESULTS"/e2e-keycloak.json "$RESULTS"/e2e-plugins.json
+  grep -h '^FAIL' "$RESULTS"/two-replicas.log "$RESULTS"/stock-app-static.log "$RESULTS"/stock-app-dynamic.log 2>/dev/null | cut -c1-400
+} | head -n 12
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
