@@ -67,9 +67,19 @@ test.describe('CI status', () => {
   test("a signed webhook that fails a run turns the card's badge red without a reload", async () => {
     const run = await latestMainRun();
     await githubChangesRun(page, run.id, 'success');
+    // A signal sent before the page has subscribed cannot reach it: the webhook waits until the
+    // page's signals socket has asked for this repository's channel.
+    let subscribed = false;
+    page.on('websocket', socket =>
+      socket.on('framesent', frame => {
+        const sent = String(frame.payload);
+        if (sent.includes('"subscribe"') && sent.includes(`ci-status:github.com/${REPO}`)) subscribed = true;
+      }),
+    );
     await page.goto(ENTITY);
     const card = page.getByTestId('ci-card');
     await expect(card.locator('[data-testid=ci-run-status]').first()).toHaveAttribute('data-state', 'success');
+    await expect.poll(() => subscribed, { timeout: 30_000 }).toBe(true);
     await page.evaluate(() => ((window as any).__ciNoReload = true));
     await keepScreenshot(page, 'ci-03-card-green');
 
