@@ -11,6 +11,20 @@ interface Runbook {
   runbookUrl: string | null;
 }
 
+/**
+ * The runbook URL when a browser may open it (http or https). The annotation is anyone's text in
+ * catalog YAML: a `javascript:` URL must not become a link (Backstage's Link refuses it by
+ * throwing, which would break the whole tab).
+ */
+export function openableUrl(url: string): string | undefined {
+  try {
+    const { protocol, href } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Who to call about this component, from the runbook backend. */
 export function RunbookContent() {
   const { entity } = useEntity();
@@ -30,8 +44,12 @@ export function RunbookContent() {
       <InfoCard title="Runbook" subheader="Who to call about this component">
         <Typography variant="body1" data-testid="runbook-owner">Owner: <strong>{value?.owner ?? 'nobody'}</strong></Typography>
         <Typography variant="body1" data-testid="runbook-escalation">Escalate in <strong>{value?.escalationChannel}</strong></Typography>
-        {value?.runbookUrl ? (
-          <Typography variant="body1">Runbook: <Link to={value.runbookUrl}>{value.runbookUrl}</Link></Typography>
+        {value?.runbookUrl && openableUrl(value.runbookUrl) ? (
+          <Typography variant="body1">Runbook: <Link to={openableUrl(value.runbookUrl)!}>{value.runbookUrl}</Link></Typography>
+        ) : value?.runbookUrl ? (
+          <Typography variant="body1" data-testid="runbook-unlinked">
+            Runbook: <code>{value.runbookUrl}</code> (not linked: only http and https addresses open from here)
+          </Typography>
         ) : (
           <Typography variant="body2" color="textSecondary">No runbook link yet: add the annotation stacktalk.io/runbook-url to the component.</Typography>
         )}
