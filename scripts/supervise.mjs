@@ -4,8 +4,8 @@
 //
 // - The child gets STACKTALK_SUPERVISOR_RESTART_FILE (plugin-manager-backend restart.ts); when it
 //   exits having written that file, it is started again at once.
-// - An exit with an error is followed by a new start too (a failed start with new dynamic
-//   plugins is rolled back by the next one), unless it failed 3 times within 10 minutes.
+// - An exit with an error is followed by a new start too, unless it failed 3 times within 10
+//   minutes (scripts/restart-policy.mjs).
 // - Any other exit (0, or ended by a signal from outside) ends the supervisor with its status.
 // - SIGINT / SIGTERM to the supervisor go to the child and end supervision; a second one, 2 s or
 //   more later, ends the child at once (SIGKILL).
@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MAX_FAILURES, restartReason } from './restart-policy.mjs';
 
 const separator = process.argv.indexOf('--');
 const command = separator >= 0 ? process.argv.slice(separator + 1) : process.argv.slice(2);
@@ -40,22 +41,18 @@ function start() {
       fs.rmSync(path.dirname(restartFile), { recursive: true, force: true });
       process.exit(code ?? 1);
     }
-    if (asked) {
+    const reason = restartReason({ code, asked, failures });
+    if (reason === 'asked') {
       say(`the backend asked to be started again (exit ${code ?? signal}); starting it`);
       start();
       return;
     }
-    if (code !== 0 && code !== null) {
-      const now = Date.now();
-      failures.push(now);
-      while (failures.length > 0 && now - failures[0] > 10 * 60_000) failures.shift();
-      if (failures.length < 3) {
-        say(`the backend exited with ${code}; starting it again (failure ${failures.length} of 3 in 10 min)`);
-        setTimeout(start, 1000);
-        return;
-      }
-      say(`the backend exited with ${code} ${failures.length} times in 10 minutes; giving up`);
+    if (reason === 'failed') {
+      say(`the backend exited with ${code}; starting it again (failure ${failures.length} of ${MAX_FAILURES} in 10 min)`);
+      setTimeout(start, 1000);
+      return;
     }
+    if (code !== 0 && code !== null) say(`the backend exited with ${code} ${failures.length} times in 10 minutes; giving up`);
     fs.rmSync(path.dirname(restartFile), { recursive: true, force: true });
     process.exit(code ?? (signal ? 1 : 0));
   });

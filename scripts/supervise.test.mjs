@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { FAILURE_WINDOW_MS, restartReason } from './restart-policy.mjs';
 
 const SUPERVISOR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervise.mjs');
 
@@ -101,3 +102,17 @@ for (const { name, stopMs, gap, second, graceful } of [
     assert.deepEqual(run.lines(), ['start', 'ready', 'sigterm', ...(graceful ? ['stopped'] : [])]);
   });
 }
+
+test('the restart rule (shared with the two-replica runner): asked, or failed fewer than 3 times in 10 minutes', () => {
+  const t0 = 1_000_000;
+  const failures = [];
+  const decide = (code, asked, now) => restartReason({ code, asked, failures, now });
+  assert.equal(decide(0, true, t0), 'asked');
+  assert.equal(decide(0, false, t0), undefined);
+  assert.equal(decide(null, false, t0), undefined); // ended by a signal from outside
+  assert.equal(decide(1, false, t0), 'failed');
+  assert.equal(decide(1, false, t0 + 1000), 'failed');
+  assert.equal(decide(1, true, t0 + 2000), 'asked'); // asking is not failing
+  assert.equal(decide(1, false, t0 + 3000), undefined); // the 3rd failure within 10 minutes
+  assert.equal(decide(1, false, t0 + 3000 + FAILURE_WINDOW_MS + 1), 'failed'); // the old ones have aged out
+});

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { restartReason } from '../restart-policy.mjs';
 
 export const sleep = ms => new Promise(r => setTimeout(r, ms));
 
@@ -33,6 +34,7 @@ export class Replica {
     // page's restart, a replica catching up with a plugin change) is started again at once.
     this.restartFile = path.join(workDir, `${name}.restart`);
     this.selfRestarts = [];
+    this.failures = [];
   }
 
   async start() {
@@ -51,12 +53,10 @@ export class Replica {
     });
     this.proc.once('exit', code => {
       if (this.stopping) return;
-      const asked = fs.existsSync(this.restartFile);
-      // A failed start is started again too (the next start rolls back what it failed with), up
-      // to 3 times, as the supervisor and Kubernetes do.
-      const failed = code !== 0 && code !== null && this.selfRestarts.filter(r => r.reason !== 'asked').length < 3;
-      if (!asked && !failed) return;
-      const restart = { at: Date.now(), reason: asked ? 'asked' : `exit ${code}`, log: this.logFile };
+      // Started again when it asked to be or failed, by the supervisor's rule.
+      const reason = restartReason({ code, asked: fs.existsSync(this.restartFile), failures: this.failures });
+      if (!reason) return;
+      const restart = { at: Date.now(), reason: reason === 'asked' ? 'asked' : `exit ${code}`, log: this.logFile };
       this.selfRestarts.push(restart);
       this.respawned = this.start().then(
         ms => Object.assign(restart, { readyAt: Date.now(), ms }),
