@@ -39,16 +39,18 @@ export function RunbookContent() {
   }, [discovery, fetch, namespace, name, entity.kind]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
+  const runbookUrl = value?.runbookUrl;
+  const href = runbookUrl ? openableUrl(runbookUrl) : undefined;
   return (
     <Content>
       <InfoCard title="Runbook" subheader="Who to call about this component">
         <Typography variant="body1" data-testid="runbook-owner">Owner: <strong>{value?.owner ?? 'nobody'}</strong></Typography>
         <Typography variant="body1" data-testid="runbook-escalation">Escalate in <strong>{value?.escalationChannel}</strong></Typography>
-        {value?.runbookUrl && openableUrl(value.runbookUrl) ? (
-          <Typography variant="body1">Runbook: <Link to={openableUrl(value.runbookUrl)!}>{value.runbookUrl}</Link></Typography>
-        ) : value?.runbookUrl ? (
+        {href ? (
+          <Typography variant="body1">Runbook: <Link to={href}>{runbookUrl}</Link></Typography>
+        ) : runbookUrl ? (
           <Typography variant="body1" data-testid="runbook-unlinked">
-            Runbook: <code>{value.runbookUrl}</code> (not linked: only http and https addresses open from here)
+            Runbook: <code>{runbookUrl}</code> (not linked: only http and https addresses open from here)
           </Typography>
         ) : (
           <Typography variant="body2" color="textSecondary">No runbook link yet: add the annotation stacktalk.io/runbook-url to the component.</Typography>
